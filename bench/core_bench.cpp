@@ -1,0 +1,91 @@
+// Core apply throughput: events per second folded into PipelineState (issue target:
+// ≥ 2,000,000 events/s), and the cost of one snapshot + render at 200 stage series.
+
+#include <benchmark/benchmark.h>
+
+#include <string>
+#include <vector>
+
+#include "exporter/core/pipeline_collector.h"
+#include "exporter/core/pipeline_state.h"
+
+namespace pipeline_exporter {
+namespace {
+
+// A realistic stream: batches of 500 files through 10 stages, file_start + file_complete
+// per file, a checkpoint every 10 files, 1 % errors.
+std::vector<StageEvent> MakeStream(std::size_t batches) {
+  std::vector<StageEvent> out;
+  std::int64_t id = 1;
+  std::int64_t ts = 1'700'000'000'000;
+  for (std::size_t b = 1; b <= batches; ++b) {
+    auto add = [&](const std::string& stage, const char* type) -> StageEvent& {
+      StageEvent e;
+      e.id = id++;
+      e.batch_id = static_cast<std::int64_t>(b);
+      e.stage = stage;
+      e.event_type = type;
+      e.timestamp_ms = ts += 3;
+      out.push_back(std::move(e));
+      return out.back();
+    };
+    add("", "batch_start");
+    for (int s = 0; s < 10; ++s) {
+      const std::string stage = "stage_" + std::to_string(s);
+      add(stage, "stage_start").total_files = 500;
+      for (int f = 0; f < 500; ++f) {
+        const std::string file = "call_" + std::to_string(b) + "_" + std::to_string(f) + ".wav";
+        add(stage, "file_start").file_name = file;
+        StageEvent& done = add(stage, f % 100 == 7 ? "error" : "file_complete");
+        done.file_name = file;
+        done.duration_ms = 200 + f % 900;
+        if (f % 10 == 9) {
+          StageEvent& cp = add(stage, "stage_progress");
+          cp.processed_files = f + 1 - (f / 100);
+          cp.failed_files = f / 100;
+        }
+      }
+      StageEvent& end = add(stage, "stage_complete");
+      end.processed_files = 495;
+      end.failed_files = 5;
+    }
+    add("", "batch_complete");
+  }
+  return out;
+}
+
+void BM_CoreApply(benchmark::State& state) {
+  const auto stream = MakeStream(4);
+  for (auto _ : state) {
+    PipelineSpec spec;
+    PipelineState s(spec);
+    for (const auto& e : stream) s.Apply(e);
+    benchmark::DoNotOptimize(s.current_batch_id());
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(stream.size()));
+}
+BENCHMARK(BM_CoreApply)->Unit(benchmark::kMillisecond);
+
+void BM_SnapshotAndRender200Series(benchmark::State& state) {
+  std::vector<PipelineState> pipelines;
+  const auto stream = MakeStream(2);
+  for (int p = 0; p < 10; ++p) {
+    PipelineSpec spec;
+    spec.name = "p" + std::to_string(p);
+    for (int s = 0; s < 20; ++s) spec.stages.push_back({"stage_" + std::to_string(s), ""});
+    pipelines.emplace_back(spec);
+    for (const auto& e : stream) pipelines.back().Apply(e);
+  }
+  for (auto _ : state) {
+    std::vector<PipelineSnapshot> snaps;
+    for (const auto& p : pipelines) snaps.push_back(p.Snapshot(1'700'000'100'000));
+    auto families = PipelineCollector::Render(snaps);
+    benchmark::DoNotOptimize(families.data());
+  }
+}
+BENCHMARK(BM_SnapshotAndRender200Series)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+}  // namespace pipeline_exporter
+
+BENCHMARK_MAIN();

@@ -1,0 +1,145 @@
+#include "exporter/app/exporter_app.h"
+
+#include <spdlog/spdlog.h>
+
+#include "exporter/core/build_info_collector.h"
+#include "exporter/core/logfmt.h"
+#include "exporter/core/pipeline_collector.h"
+#include "exporter/core/pipeline_store.h"
+#include "exporter/http/health_handler.h"
+#include "exporter/http/http_server.h"
+#include "exporter/http/metrics_handler.h"
+#include "exporter/http/page_handler.h"
+#include "exporter/http/sse_clients_collector.h"
+#include "exporter/process/process_collector.h"
+#include "exporter/source/demo_scenario.h"
+#include "exporter/source/demo_simulator.h"
+#include "exporter/source/schema_bootstrap.h"
+#include "exporter/source/soci_event_source.h"
+#include "exporter/source/sql_dialect.h"
+#include "exporter/source/tailer.h"
+
+namespace pipeline_exporter {
+
+std::string VersionString() {
+  return std::string("pipeline_exporter, version ") + PE_VERSION + " (revision " + PE_REVISION +
+         ")";
+}
+
+struct ExporterApp::Impl {
+  struct Pipeline {
+    PipelineConfig config;
+    std::unique_ptr<PipelineStore> store;
+    std::unique_ptr<SociEventSource> source;
+    std::unique_ptr<Tailer> tailer;
+  };
+
+  Impl(Config c, Flags f, const Clock& clk)
+      : config(std::move(c)), flags(std::move(f)), clock(clk) {}
+
+  Config config;
+  Flags flags;
+  const Clock& clock;
+  std::vector<Pipeline> pipelines;
+  std::unique_ptr<PipelineCollector> pipeline_collector;
+  BuildInfoCollector build_info{PE_VERSION, PE_REVISION};
+  ProcessCollector process_collector;
+  SseClientsCollector sse_clients;
+  std::unique_ptr<MetricsHandler> metrics;
+  std::unique_ptr<HealthHandler> health;
+  std::unique_ptr<PageHandler> page;
+  std::unique_ptr<HttpServer> server;
+  std::unique_ptr<DemoSimulator> demo;
+  bool started = false;
+};
+
+ExporterApp::ExporterApp(Config config, Flags flags, const Clock& clock)
+    : impl_(std::make_unique<Impl>(std::move(config), std::move(flags), clock)) {
+  Impl& m = *impl_;
+  // The demo writes its ten stages into the first pipeline; show them in order even before
+  // their first event when the configuration names none.
+  if (m.flags.demo && m.config.pipelines.front().spec.stages.empty()) {
+    m.config.pipelines.front().spec.stages = DemoScenario::Stages();
+  }
+  std::vector<const PipelineStore*> stores;
+  for (const PipelineConfig& pc : m.config.pipelines) {
+    Impl::Pipeline p;
+    p.config = pc;
+    p.store = std::make_unique<PipelineStore>(pc.spec, m.clock);
+    stores.push_back(p.store.get());
+    m.pipelines.push_back(std::move(p));
+  }
+  m.pipeline_collector = std::make_unique<PipelineCollector>(stores);
+  m.metrics = std::make_unique<MetricsHandler>(std::vector<const prometheus::Collectable*>{
+      m.pipeline_collector.get(), &m.sse_clients, &m.build_info, &m.process_collector});
+  m.health = std::make_unique<HealthHandler>(stores);
+  m.page = std::make_unique<PageHandler>(m.flags.telemetry_path);
+
+  HttpServerOptions options;
+  options.listen_address = m.flags.listen_address;
+  options.num_threads = static_cast<int>(m.config.web.max_sse_clients) + 16;
+  options.max_body_bytes = m.config.ingest.max_body_bytes;
+  m.server = std::make_unique<HttpServer>(options);
+  m.server->Handle(m.flags.telemetry_path, [&m](const HttpRequest& r) { return (*m.metrics)(r); });
+  m.server->Handle("/api/health", [&m](const HttpRequest& r) { return (*m.health)(r); });
+  m.server->Handle("/", [&m](const HttpRequest& r) { return m.page->Serve(r, "index.html"); });
+  m.server->Handle("/static/style.css",
+                   [&m](const HttpRequest& r) { return m.page->Serve(r, "static/style.css"); });
+}
+
+ExporterApp::~ExporterApp() { Stop(); }
+
+void ExporterApp::Start() {
+  Impl& m = *impl_;
+  if (m.started) return;
+  m.server->Start();
+  spdlog::info("msg=\"listening\" address={} port={} telemetry_path={}",
+               LogfmtQuote(m.flags.listen_address), m.server->port(), m.flags.telemetry_path);
+
+  for (std::size_t i = 0; i < m.pipelines.size(); ++i) {
+    Impl::Pipeline& p = m.pipelines[i];
+    const bool demo_target = m.flags.demo && i == 0;
+    if (DialectOf(p.config.database) == SqlDialect::kSqlite || demo_target) {
+      try {
+        if (EnsureEventTable(p.config.database, p.config.table)) {
+          spdlog::info("pipeline={} msg=\"created event table\" table={}", p.config.spec.name,
+                       p.config.table);
+        }
+      } catch (const std::exception& e) {
+        // Not fatal: the tail keeps retrying and reports db_up 0 until the database works.
+        spdlog::error("pipeline={} msg=\"cannot prepare the event table\" error={}",
+                      p.config.spec.name, LogfmtQuote(e.what()));
+      }
+    }
+    p.source = std::make_unique<SociEventSource>(p.config.database, p.config.table);
+    TailerOptions to;
+    to.poll_interval = p.config.poll_interval;
+    to.replay_ms = p.config.replay_ms;
+    p.tailer = std::make_unique<Tailer>(*p.store, *p.source, *p.source, m.clock, to);
+    p.tailer->Start();
+    spdlog::info("pipeline={} msg=\"tailing\" table={} poll_interval_ms={}", p.config.spec.name,
+                 p.config.table, p.config.poll_interval.count());
+  }
+  if (m.flags.demo) {
+    const PipelineConfig& first = m.pipelines.front().config;
+    DemoOptions demo;
+    demo.speed = m.flags.demo_speed;
+    m.demo = std::make_unique<DemoSimulator>(first.database, first.table, m.clock, demo);
+    m.demo->Start();
+  }
+  m.started = true;
+}
+
+void ExporterApp::Stop() {
+  Impl& m = *impl_;
+  if (m.demo) m.demo->Stop();
+  for (auto& p : m.pipelines) {
+    if (p.tailer) p.tailer->Stop();
+  }
+  if (m.server) m.server->Stop();
+  m.started = false;
+}
+
+int ExporterApp::port() const { return impl_->server->port(); }
+
+}  // namespace pipeline_exporter

@@ -1,0 +1,46 @@
+#pragma once
+// The exporter's configuration (SPEC §6) as plain values, after parsing and validation.
+// Defaults here are the documented ones.
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "exporter/core/pipeline_spec.h"
+
+namespace pipeline_exporter {
+
+inline constexpr const char* kDefaultDatabase = "sqlite3://db=./pipeline_events.db";
+inline constexpr const char* kDefaultTable = "batchExecutionLog";
+
+struct PipelineConfig {
+  PipelineSpec spec;  // name, stages, max_stages, baseline_batches, buckets
+  std::string database = kDefaultDatabase;
+  std::string table = kDefaultTable;
+  std::chrono::milliseconds poll_interval{500};
+  std::int64_t replay_ms = 7LL * 24 * 3600 * 1000;
+  std::int64_t gap_grace_ms = 60 * 1000;
+};
+
+struct WebConfig {
+  std::size_t max_sse_clients = 64;
+  std::string grafana_url;  // link shown on the page when set
+};
+
+struct IngestConfig {
+  bool enabled = false;
+  std::string token;
+  std::size_t max_body_bytes = 1 << 20;
+};
+
+struct Config {
+  std::vector<PipelineConfig> pipelines;
+  WebConfig web;
+  IngestConfig ingest;
+};
+
+// One pipeline "default" on ./pipeline_events.db (SPEC §6, no config file).
+Config DefaultConfig();
+
+}  // namespace pipeline_exporter

@@ -1,0 +1,84 @@
+#include "exporter/core/batch_state.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "exporter/core/utf8.h"
+
+namespace pipeline_exporter {
+namespace {
+
+// batch_date and batch_number become label values: keep them short and valid.
+std::string LabelSafe(const nlohmann::json& v) {
+  std::string s;
+  if (v.is_string()) {
+    s = v.get<std::string>();
+  } else if (v.is_number_integer()) {
+    s = std::to_string(v.get<std::int64_t>());
+  } else {
+    return {};
+  }
+  if (s.size() > 64 || !IsValidUtf8(s)) return {};
+  return s;
+}
+
+}  // namespace
+
+bool BatchState::ApplyBatchLevel(const StageEvent& event, EventType type) {
+  first_event_id_ = std::min(first_event_id_, event.id);
+  first_event_ms_ = std::min(first_event_ms_, event.timestamp_ms);
+  last_event_ms_ = std::max(last_event_ms_, event.timestamp_ms);
+
+  BatchStatus outcome = status_;
+  switch (type) {
+    case EventType::kBatchStart:
+      if (!batch_start_ms_) batch_start_ms_ = event.timestamp_ms;
+      if (event.total_files) total_files_ = event.total_files;
+      if (event.batch_metadata) ReadMetadata(*event.batch_metadata);
+      break;
+    case EventType::kBatchComplete:
+      outcome = BatchStatus::kComplete;
+      if (event.total_files) total_files_ = event.total_files;
+      break;
+    case EventType::kBatchFailed:
+      outcome = BatchStatus::kFailed;
+      for (auto& stage : stages_) {
+        if (stage) stage->FailIfProcessing(event.timestamp_ms);
+      }
+      break;
+    default:
+      return false;
+  }
+  if (outcome == status_) return false;
+  status_ = outcome;
+  end_ms_ = event.timestamp_ms;
+  if (outcome_counted_) return false;
+  outcome_counted_ = true;
+  return true;
+}
+
+void BatchState::ReadMetadata(const std::string& json) {
+  const auto doc = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  if (!doc.is_object()) return;
+  if (auto it = doc.find("batchDate"); it != doc.end()) batch_date_ = LabelSafe(*it);
+  if (auto it = doc.find("batchNumber"); it != doc.end()) batch_number_ = LabelSafe(*it);
+}
+
+StageState& BatchState::Stage(std::size_t index) {
+  if (index >= stages_.size()) stages_.resize(index + 1);
+  if (!stages_[index]) stages_[index].emplace(eta_window_ms_);
+  return *stages_[index];
+}
+
+const StageState* BatchState::FindStage(std::size_t index) const {
+  if (index >= stages_.size() || !stages_[index]) return nullptr;
+  return &*stages_[index];
+}
+
+void BatchState::Compact() {
+  for (auto& stage : stages_) {
+    if (stage) stage->Compact();
+  }
+}
+
+}  // namespace pipeline_exporter

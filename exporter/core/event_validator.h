@@ -1,0 +1,28 @@
+#pragma once
+// Row validation (SPEC §8): decides, from one row alone, whether it may change the state.
+// Rules that depend on the state (too_many_stages) are checked by PipelineState.
+// Pure functions; thread-safe.
+
+#include <optional>
+
+#include "exporter/core/event_type.h"
+#include "exporter/core/invalid_reason.h"
+#include "exporter/core/stage_event.h"
+
+namespace pipeline_exporter {
+
+// Counts above this are treated as corrupt rather than as a very large batch.
+inline constexpr std::int64_t kMaxFileCount = 1'000'000'000;
+// A single item taking longer than 30 days is corrupt, not slow.
+inline constexpr std::int64_t kMaxDurationMs = 30LL * 24 * 3600 * 1000;
+// Matches the column width of `stage` in the migrations.
+inline constexpr std::size_t kMaxStageLength = 64;
+
+struct Validation {
+  std::optional<EventType> type;        // set when the row is valid
+  std::optional<InvalidReason> reason;  // set when it is not
+};
+
+Validation ValidateEvent(const StageEvent& event);
+
+}  // namespace pipeline_exporter

@@ -1,0 +1,23 @@
+#pragma once
+// A cumulative Prometheus-style histogram as plain data: fixed upper bounds plus the
+// implicit +Inf bucket. Copyable value; not thread-safe.
+
+#include <cstdint>
+#include <vector>
+
+namespace pipeline_exporter {
+
+struct HistogramData {
+  HistogramData() = default;
+  explicit HistogramData(std::vector<double> upper_bounds)
+      : bounds(std::move(upper_bounds)), counts(bounds.size() + 1, 0) {}
+
+  void Observe(double value);
+
+  std::vector<double> bounds;         // ascending, finite
+  std::vector<std::uint64_t> counts;  // per bucket, not cumulative; last is +Inf
+  double sum = 0;
+  std::uint64_t count = 0;
+};
+
+}  // namespace pipeline_exporter

@@ -1,0 +1,47 @@
+#include "exporter/core/metric_family_builder.h"
+
+#include <limits>
+
+namespace pipeline_exporter {
+namespace {
+
+prometheus::ClientMetric& AddMetric(prometheus::MetricFamily& family, LabelPairs labels) {
+  auto& m = family.metric.emplace_back();
+  m.label.reserve(labels.size());
+  for (const auto& [name, value] : labels) m.label.push_back({name, value});
+  return m;
+}
+
+}  // namespace
+
+prometheus::MetricFamily MakeFamily(std::string name, std::string help,
+                                    prometheus::MetricType type) {
+  prometheus::MetricFamily f;
+  f.name = std::move(name);
+  f.help = std::move(help);
+  f.type = type;
+  return f;
+}
+
+void AddGauge(prometheus::MetricFamily& family, LabelPairs labels, double value) {
+  AddMetric(family, labels).gauge.value = value;
+}
+
+void AddCounter(prometheus::MetricFamily& family, LabelPairs labels, double value) {
+  AddMetric(family, labels).counter.value = value;
+}
+
+void AddHistogram(prometheus::MetricFamily& family, LabelPairs labels, const HistogramData& h) {
+  auto& m = AddMetric(family, labels);
+  m.histogram.sample_count = h.count;
+  m.histogram.sample_sum = h.sum;
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i < h.counts.size(); ++i) {
+    cumulative += h.counts[i];
+    const double bound =
+        i < h.bounds.size() ? h.bounds[i] : std::numeric_limits<double>::infinity();
+    m.histogram.bucket.push_back({cumulative, bound});
+  }
+}
+
+}  // namespace pipeline_exporter

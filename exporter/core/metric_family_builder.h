@@ -1,0 +1,24 @@
+#pragma once
+// Small helpers for building prometheus::MetricFamily values by hand, shared by the
+// collectors. Pure; thread-safe.
+
+#include <initializer_list>
+#include <string>
+#include <utility>
+
+#include <prometheus/metric_family.h>
+
+#include "exporter/core/histogram_data.h"
+
+namespace pipeline_exporter {
+
+using LabelPairs = std::initializer_list<std::pair<const char*, std::string>>;
+
+prometheus::MetricFamily MakeFamily(std::string name, std::string help,
+                                    prometheus::MetricType type);
+
+void AddGauge(prometheus::MetricFamily& family, LabelPairs labels, double value);
+void AddCounter(prometheus::MetricFamily& family, LabelPairs labels, double value);
+void AddHistogram(prometheus::MetricFamily& family, LabelPairs labels, const HistogramData& h);
+
+}  // namespace pipeline_exporter

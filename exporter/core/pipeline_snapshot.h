@@ -1,0 +1,63 @@
+#pragma once
+// A consistent, self-contained copy of one pipeline's state at one instant: what /metrics
+// and the JSON API render. Gauge fields describe the current batch; counter fields count
+// everything read since start. NaN marks an unknown value. Plain value structs.
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "exporter/core/event_type.h"
+#include "exporter/core/histogram_data.h"
+#include "exporter/core/invalid_reason.h"
+#include "exporter/core/stage_status.h"
+#include "exporter/core/tail_stats.h"
+
+namespace pipeline_exporter {
+
+struct StageSnapshot {
+  std::string id;
+  std::string title;
+  // Current batch.
+  StageStatus status = StageStatus::kPending;
+  double files = 0;  // total; 0 while unknown
+  double processed = 0;
+  double failed = 0;
+  double progress_ratio = 0;
+  double duration_seconds = 0;
+  double eta_seconds = 0;
+  double last_event_timestamp_seconds = 0;
+  double typical_duration_seconds = 0;
+  // Since start (all batches read).
+  std::array<std::uint64_t, kEventTypeCount> events_total{};
+  std::uint64_t files_completed_total = 0;
+  std::uint64_t files_failed_total = 0;
+  HistogramData file_duration;
+};
+
+struct BatchSnapshot {
+  std::int64_t id = 0;
+  std::int64_t first_event_id = 0;
+  std::string batch_date;
+  std::string batch_number;
+  BatchStatus status = BatchStatus::kRunning;
+  double files = 0;
+  double start_timestamp_seconds = 0;
+  std::optional<double> end_timestamp_seconds;
+};
+
+struct PipelineSnapshot {
+  std::string name;
+  std::int64_t taken_ms = 0;
+  std::vector<StageSnapshot> stages;  // catalog order
+  std::optional<BatchSnapshot> current_batch;
+  std::array<std::uint64_t, kEventTypeCount> batch_level_events_total{};  // no stage
+  std::uint64_t batches_complete_total = 0;
+  std::uint64_t batches_failed_total = 0;
+  std::array<std::uint64_t, kInvalidReasonCount> invalid_events_total{};
+  TailStats tail;
+};
+
+}  // namespace pipeline_exporter

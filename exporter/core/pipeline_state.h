@@ -1,0 +1,62 @@
+#pragma once
+// The one store of derived state for one pipeline: folds validated events into batches
+// and stages (SPEC §3) and keeps the since-start counters (SPEC §4). A pure function of
+// the events applied: the same events in the same order give the same state.
+// Not thread-safe: PipelineStore serialises access.
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "exporter/core/batch_state.h"
+#include "exporter/core/invalid_reason.h"
+#include "exporter/core/pipeline_snapshot.h"
+#include "exporter/core/pipeline_spec.h"
+#include "exporter/core/stage_catalog.h"
+#include "exporter/core/stage_event.h"
+
+namespace pipeline_exporter {
+
+class PipelineState {
+ public:
+  explicit PipelineState(PipelineSpec spec);
+
+  // Validates and applies one event. Returns the reason when the row was rejected (and
+  // counted); the state is then unchanged but for that counter.
+  std::optional<InvalidReason> Apply(const StageEvent& event);
+
+  // Everything a scrape needs, with time-dependent values taken at `now_ms`.
+  PipelineSnapshot Snapshot(std::int64_t now_ms) const;
+
+  const PipelineSpec& spec() const { return spec_; }
+  const StageCatalog& catalog() const { return catalog_; }
+  std::optional<std::int64_t> current_batch_id() const { return current_batch_id_; }
+  const BatchState* FindBatch(std::int64_t batch_id) const;
+
+ private:
+  struct StageCounters {
+    std::array<std::uint64_t, kEventTypeCount> events{};
+    std::uint64_t files_completed = 0;
+    std::uint64_t files_failed = 0;
+    HistogramData file_duration;
+  };
+
+  BatchState& BatchFor(const StageEvent& event);
+  void SelectCurrent(const BatchState& touched);
+  void ForgetOldBatches();
+  std::vector<double> TypicalDurations() const;
+
+  PipelineSpec spec_;
+  StageCatalog catalog_;
+  std::unordered_map<std::int64_t, BatchState> batches_;
+  std::optional<std::int64_t> current_batch_id_;
+  std::vector<StageCounters> stage_counters_;
+  std::array<std::uint64_t, kEventTypeCount> batch_level_events_{};
+  std::uint64_t batches_complete_ = 0;
+  std::uint64_t batches_failed_ = 0;
+  std::array<std::uint64_t, kInvalidReasonCount> invalid_{};
+};
+
+}  // namespace pipeline_exporter

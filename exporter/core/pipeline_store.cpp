@@ -1,0 +1,58 @@
+#include "exporter/core/pipeline_store.h"
+
+#include <algorithm>
+
+namespace pipeline_exporter {
+
+PipelineStore::PipelineStore(PipelineSpec spec, const Clock& clock)
+    : name_(spec.name), spec_(spec), clock_(clock), state_(std::move(spec)) {}
+
+ApplyReport PipelineStore::Apply(const std::vector<StageEvent>& events) {
+  ApplyReport report;
+  std::lock_guard lock(mu_);
+  for (const StageEvent& e : events) {
+    if (auto reason = state_.Apply(e)) {
+      report.rejected.emplace_back(&e, *reason);
+    } else {
+      ++report.applied;
+      newest_event_ms_ = std::max(newest_event_ms_, e.timestamp_ms);
+    }
+  }
+  return report;
+}
+
+void PipelineStore::RecordPoll(const PollRecord& record) {
+  std::lock_guard lock(mu_);
+  tail_.poll_duration.Observe(record.duration_seconds);
+  tail_.gaps_expired += record.gaps_expired;
+  if (!record.ok) {
+    tail_.db_up = false;
+    ++tail_.poll_errors;
+    return;
+  }
+  tail_.db_up = true;
+  tail_.last_success_ms = record.finished_ms;
+  tail_.last_event_id = record.high_water_mark;
+  if (record.db_now_ms && newest_event_ms_ > 0) {
+    tail_.lag_seconds = static_cast<double>(std::max<std::int64_t>(
+                            0, *record.db_now_ms - newest_event_ms_)) /
+                        1000.0;
+  }
+}
+
+void PipelineStore::Reset() {
+  std::lock_guard lock(mu_);
+  state_ = PipelineState(spec_);
+  newest_event_ms_ = 0;
+  tail_.last_event_id = 0;
+  tail_.lag_seconds.reset();
+}
+
+PipelineSnapshot PipelineStore::Snapshot() const {
+  std::lock_guard lock(mu_);
+  PipelineSnapshot snap = state_.Snapshot(clock_.Now());
+  snap.tail = tail_;
+  return snap;
+}
+
+}  // namespace pipeline_exporter

@@ -1,0 +1,55 @@
+#pragma once
+// The single place where one pipeline's state lives at run time: PipelineState plus the
+// tail's self-metrics, behind one mutex. The Tailer (writer) applies events and records
+// polls; scrapes and the API (readers) take snapshots. Each snapshot is consistent.
+// Thread-safe. Holds a reference to the Clock, which must outlive it.
+
+#include <cstdint>
+#include <mutex>
+#include <utility>
+#include <vector>
+
+#include "exporter/core/clock.h"
+#include "exporter/core/pipeline_snapshot.h"
+#include "exporter/core/pipeline_state.h"
+#include "exporter/core/stage_event.h"
+#include "exporter/core/tail_stats.h"
+
+namespace pipeline_exporter {
+
+struct ApplyReport {
+  std::size_t applied = 0;
+  std::vector<std::pair<const StageEvent*, InvalidReason>> rejected;  // into the input
+};
+
+class PipelineStore {
+ public:
+  PipelineStore(PipelineSpec spec, const Clock& clock);
+  PipelineStore(const PipelineStore&) = delete;
+  PipelineStore& operator=(const PipelineStore&) = delete;
+
+  // Applies events in order under one lock, so a scrape never sees half a poll.
+  ApplyReport Apply(const std::vector<StageEvent>& events);
+
+  void RecordPoll(const PollRecord& record);
+
+  // Forgets every batch and counter (after the table was truncated or recreated) but keeps
+  // the tail's own statistics.
+  void Reset();
+
+  PipelineSnapshot Snapshot() const;
+
+  const std::string& name() const { return name_; }
+  const PipelineSpec& spec() const { return spec_; }
+
+ private:
+  const std::string name_;
+  const PipelineSpec spec_;
+  const Clock& clock_;
+  mutable std::mutex mu_;
+  PipelineState state_;
+  TailStats tail_;
+  std::int64_t newest_event_ms_ = 0;
+};
+
+}  // namespace pipeline_exporter

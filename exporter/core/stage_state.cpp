@@ -1,0 +1,148 @@
+#include "exporter/core/stage_state.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string_view>
+
+namespace pipeline_exporter {
+namespace {
+
+std::uint64_t HashFileName(std::string_view name) {
+  std::uint64_t h = 1469598103934665603ULL;  // FNV-1a
+  for (unsigned char c : name) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+}  // namespace
+
+void StageState::MarkProcessing() {
+  if (status_ == StageStatus::kPending) status_ = StageStatus::kProcessing;
+}
+
+StageChange StageState::Apply(const StageEvent& event, EventType type) {
+  StageChange change;
+  const std::int64_t ts = event.timestamp_ms;
+  const std::int64_t done_before = Done();
+  if (!first_event_ms_ || ts < *first_event_ms_) first_event_ms_ = ts;
+  if (!last_event_ms_ || ts > *last_event_ms_) last_event_ms_ = ts;
+
+  switch (type) {
+    case EventType::kStageStart:
+      if (!stage_start_ms_) stage_start_ms_ = ts;
+      // A stage started again after it ended is being re-run.
+      if (status_ != StageStatus::kProcessing) end_ms_.reset();
+      status_ = StageStatus::kProcessing;
+      if (event.total_files) total_ = event.total_files;
+      window_.Record(ts, done_before);
+      break;
+    case EventType::kStageProgress:
+      MarkProcessing();
+      if (event.total_files) total_ = event.total_files;
+      if (event.processed_files) checkpoint_processed_ = *event.processed_files;
+      if (event.failed_files) checkpoint_failed_ = *event.failed_files;
+      break;
+    case EventType::kStageComplete:
+      status_ = StageStatus::kComplete;
+      end_ms_ = ts;
+      if (event.total_files) total_ = event.total_files;
+      if (event.processed_files) final_processed_ = *event.processed_files;
+      if (event.failed_files) final_failed_ = *event.failed_files;
+      break;
+    case EventType::kStageFailed:
+      status_ = StageStatus::kFailed;
+      end_ms_ = ts;
+      break;
+    case EventType::kFileStart: {
+      MarkProcessing();
+      started_.try_emplace(HashFileName(*event.file_name), ts);
+      break;
+    }
+    case EventType::kFileComplete: {
+      MarkProcessing();
+      const std::uint64_t key = HashFileName(*event.file_name);
+      // The latest outcome of a file wins: a retried file that now succeeded is no
+      // longer failed, and a file completed twice counts once.
+      failed_.erase(key);
+      if (completed_.insert(key).second) {
+        change.file_completed = true;
+        if (event.duration_ms) {
+          change.file_duration_seconds = static_cast<double>(*event.duration_ms) / 1000.0;
+        } else if (auto it = started_.find(key); it != started_.end() && ts >= it->second) {
+          change.file_duration_seconds = static_cast<double>(ts - it->second) / 1000.0;
+        }
+      }
+      started_.erase(key);
+      break;
+    }
+    case EventType::kError:
+      if (event.file_name && !event.file_name->empty()) {
+        MarkProcessing();
+        const std::uint64_t key = HashFileName(*event.file_name);
+        completed_.erase(key);
+        started_.erase(key);
+        change.file_failed = failed_.insert(key).second;
+      }
+      break;
+    default:
+      break;
+  }
+
+  const std::int64_t done_after = Done();
+  if (done_after != done_before) window_.Record(ts, done_after);
+  return change;
+}
+
+void StageState::FailIfProcessing(std::int64_t ts_ms) {
+  if (status_ != StageStatus::kProcessing) return;
+  status_ = StageStatus::kFailed;
+  end_ms_ = ts_ms;
+}
+
+void StageState::Compact() {
+  checkpoint_processed_ = processed();
+  checkpoint_failed_ = failed();
+  completed_ = {};
+  failed_ = {};
+  started_ = {};
+  window_.Clear();
+}
+
+std::int64_t StageState::processed() const {
+  if (final_processed_) return *final_processed_;
+  return std::max(static_cast<std::int64_t>(completed_.size()), checkpoint_processed_);
+}
+
+std::int64_t StageState::failed() const {
+  if (final_failed_) return *final_failed_;
+  return std::max(static_cast<std::int64_t>(failed_.size()), checkpoint_failed_);
+}
+
+double StageState::ProgressRatio() const {
+  if (status_ == StageStatus::kComplete) return 1.0;
+  if (!total_ || *total_ <= 0) return std::numeric_limits<double>::quiet_NaN();
+  const double ratio = static_cast<double>(Done()) / static_cast<double>(*total_);
+  return std::clamp(ratio, 0.0, 1.0);
+}
+
+std::optional<double> StageState::DurationSeconds(std::int64_t now_ms) const {
+  if (status_ == StageStatus::kPending) return std::nullopt;
+  const std::int64_t start = stage_start_ms_ ? *stage_start_ms_ : *first_event_ms_;
+  const std::int64_t end = end_ms_ ? *end_ms_ : now_ms;
+  return static_cast<double>(std::max<std::int64_t>(0, end - start)) / 1000.0;
+}
+
+std::optional<double> StageState::EtaSeconds(std::int64_t now_ms) const {
+  if (status_ == StageStatus::kComplete) return 0.0;
+  if (status_ != StageStatus::kProcessing || !total_) return std::nullopt;
+  const std::int64_t remaining = *total_ - Done();
+  if (remaining <= 0) return 0.0;
+  const auto rate = window_.PerSecond(now_ms);
+  if (!rate || *rate <= 0) return std::nullopt;
+  return static_cast<double>(remaining) / *rate;
+}
+
+}  // namespace pipeline_exporter

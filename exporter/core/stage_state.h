@@ -1,0 +1,71 @@
+#pragma once
+// The derived state of one stage within one batch (SPEC §3): status, totals, distinct
+// processed/failed files, checkpoints, timing and recent throughput. File names are kept
+// as 64-bit hashes, so memory per file is small and independent of the name's length.
+// Not thread-safe; owned by its BatchState.
+
+#include <cstdint>
+#include <optional>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "exporter/core/event_type.h"
+#include "exporter/core/stage_event.h"
+#include "exporter/core/stage_status.h"
+#include "exporter/core/throughput_window.h"
+
+namespace pipeline_exporter {
+
+// What one event changed that the pipeline-wide counters must see.
+struct StageChange {
+  bool file_completed = false;  // a file entered the completed set
+  bool file_failed = false;     // a file entered the failed set
+  std::optional<double> file_duration_seconds;
+};
+
+class StageState {
+ public:
+  explicit StageState(std::int64_t eta_window_ms) : window_(eta_window_ms) {}
+
+  // `event` has passed ValidateEvent and belongs to this stage; `type` is its parsed type.
+  StageChange Apply(const StageEvent& event, EventType type);
+
+  // batch_failed: a stage still processing fails with it.
+  void FailIfProcessing(std::int64_t ts_ms);
+
+  // Drops per-file detail once the batch is no longer current, keeping the figures.
+  void Compact();
+
+  StageStatus status() const { return status_; }
+  std::optional<std::int64_t> total() const { return total_; }
+  std::int64_t processed() const;
+  std::int64_t failed() const;
+  // (processed + failed) / total in [0, 1]; 1 when complete; NaN when total is unknown.
+  double ProgressRatio() const;
+  // Seconds from start to end (or to now while processing); nullopt while pending.
+  std::optional<double> DurationSeconds(std::int64_t now_ms) const;
+  // Remaining / recent throughput; 0 when complete; nullopt when unknown.
+  std::optional<double> EtaSeconds(std::int64_t now_ms) const;
+  std::optional<std::int64_t> last_event_ms() const { return last_event_ms_; }
+
+ private:
+  void MarkProcessing();
+  std::int64_t Done() const { return processed() + failed(); }
+
+  StageStatus status_ = StageStatus::kPending;
+  std::optional<std::int64_t> total_;
+  std::int64_t checkpoint_processed_ = 0;
+  std::int64_t checkpoint_failed_ = 0;
+  std::optional<std::int64_t> final_processed_;
+  std::optional<std::int64_t> final_failed_;
+  std::unordered_set<std::uint64_t> completed_;
+  std::unordered_set<std::uint64_t> failed_;
+  std::unordered_map<std::uint64_t, std::int64_t> started_;  // file hash → file_start ms
+  std::optional<std::int64_t> stage_start_ms_;
+  std::optional<std::int64_t> first_event_ms_;
+  std::optional<std::int64_t> end_ms_;
+  std::optional<std::int64_t> last_event_ms_;
+  ThroughputWindow window_;
+};
+
+}  // namespace pipeline_exporter

@@ -1,0 +1,31 @@
+#include "exporter/http/health_handler.h"
+
+#include <nlohmann/json.hpp>
+
+namespace pipeline_exporter {
+
+HttpResponse HealthHandler::operator()(const HttpRequest& request) const {
+  if (request.method != "GET" && request.method != "HEAD") {
+    return HttpResponse::JsonError(405, "method not allowed", "use GET");
+  }
+  nlohmann::json pipelines = nlohmann::json::array();
+  std::size_t up = 0;
+  for (const PipelineStore* store : stores_) {
+    const PipelineSnapshot snap = store->Snapshot();
+    up += snap.tail.db_up ? 1 : 0;
+    pipelines.push_back({{"name", snap.name},
+                         {"db_up", snap.tail.db_up},
+                         {"last_event_id", snap.tail.last_event_id},
+                         {"lag_seconds", snap.tail.lag_seconds ? nlohmann::json(*snap.tail.lag_seconds)
+                                                               : nlohmann::json(nullptr)}});
+  }
+  HttpResponse r;
+  r.content_type = "application/json";
+  r.status = up == 0 ? 503 : 200;
+  r.body = nlohmann::json{{"status", up == stores_.size() ? "ok" : "degraded"},
+                          {"pipelines", std::move(pipelines)}}
+               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return r;
+}
+
+}  // namespace pipeline_exporter

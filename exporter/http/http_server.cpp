@@ -1,0 +1,182 @@
+#include "exporter/http/http_server.h"
+
+#include <civetweb.h>
+
+#include <cstring>
+#include <vector>
+
+namespace pipeline_exporter {
+namespace {
+
+const char* Reason(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 411: return "Length Required";
+    case 413: return "Payload Too Large";
+    case 415: return "Unsupported Media Type";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return "Unknown";
+  }
+}
+
+// Sent with every response; a handler's own header of the same name wins.
+const std::vector<std::pair<std::string, std::string>>& SecurityHeaders() {
+  static const std::vector<std::pair<std::string, std::string>> kHeaders = {
+      {"X-Content-Type-Options", "nosniff"},
+      {"X-Frame-Options", "DENY"},
+      {"Referrer-Policy", "no-referrer"},
+      {"Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"},
+      {"Cache-Control", "no-store"},
+  };
+  return kHeaders;
+}
+
+bool HasHeader(const HttpResponse& r, const std::string& name) {
+  for (const auto& [k, v] : r.headers) {
+    if (strcasecmp(k.c_str(), name.c_str()) == 0) return true;
+  }
+  return false;
+}
+
+void Write(mg_connection* conn, const HttpResponse& r, bool head) {
+  std::string out = "HTTP/1.1 " + std::to_string(r.status) + " " + Reason(r.status) + "\r\n";
+  out += "Content-Type: " + r.content_type + "\r\n";
+  out += "Content-Length: " + std::to_string(r.body.size()) + "\r\n";
+  for (const auto& [k, v] : r.headers) out += k + ": " + v + "\r\n";
+  for (const auto& [k, v] : SecurityHeaders()) {
+    if (!HasHeader(r, k)) out += k + ": " + v + "\r\n";
+  }
+  out += "\r\n";
+  if (!head) out += r.body;
+  mg_write(conn, out.data(), out.size());
+}
+
+}  // namespace
+
+HttpServer::HttpServer(HttpServerOptions options) : options_(std::move(options)) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+void HttpServer::Handle(const std::string& path, Handler handler) {
+  routes_[path] = std::move(handler);
+}
+
+std::string HttpServer::ListeningPorts(const std::string& address) {
+  const auto colon = address.rfind(':');
+  if (colon == std::string::npos) return address;  // a bare port
+  std::string host = address.substr(0, colon);
+  const std::string port = address.substr(colon + 1);
+  if (host.empty()) return port;
+  if (host == "localhost") host = "127.0.0.1";
+  if (host.front() == '[') return "+" + host + ":" + port;  // "[::1]:5066", IPv6
+  return host + ":" + port;
+}
+
+void HttpServer::Start() {
+  if (ctx_) return;
+  const std::string ports = ListeningPorts(options_.listen_address);
+  const std::string threads = std::to_string(options_.num_threads);
+  const char* opts[] = {"listening_ports",           ports.c_str(),
+                        "num_threads",               threads.c_str(),
+                        "enable_directory_listing",  "no",
+                        "access_control_allow_origin", "",
+                        "request_timeout_ms",        "30000",
+                        "enable_keep_alive",         "yes",
+                        "tcp_nodelay",               "1",
+                        nullptr};
+  mg_callbacks callbacks{};
+  // civetweb would print its errors to stderr itself; they are reported through the
+  // exception instead.
+  callbacks.log_message = [](const mg_connection*, const char*) { return 1; };
+  mg_init_data init{};
+  init.callbacks = &callbacks;
+  init.user_data = this;
+  init.configuration_options = opts;
+  char text[256] = {};
+  unsigned code = 0;
+  mg_error_data error{};
+  error.code = &code;
+  error.text = text;
+  error.text_buffer_size = sizeof text;
+  ctx_ = mg_start2(&init, &error);
+  if (!ctx_) {
+    throw HttpServerError("cannot listen on " + options_.listen_address + ": " +
+                          (text[0] ? std::string(text) : "civetweb failed to start"));
+  }
+  mg_set_request_handler(ctx_, "/", &HttpServer::OnRequest, this);
+  mg_server_port listening[4] = {};
+  const int n = mg_get_server_ports(ctx_, 4, listening);
+  port_ = n > 0 ? listening[0].port : 0;
+}
+
+void HttpServer::Stop() {
+  if (!ctx_) return;
+  mg_stop(ctx_);
+  ctx_ = nullptr;
+}
+
+int HttpServer::OnRequest(mg_connection* conn, void* self) {
+  return static_cast<HttpServer*>(self)->Serve(conn);
+}
+
+int HttpServer::Serve(mg_connection* conn) {
+  const mg_request_info* info = mg_get_request_info(conn);
+  HttpRequest req;
+  req.method = info->request_method ? info->request_method : "";
+  req.path = info->local_uri ? info->local_uri : "";
+  req.query = info->query_string ? info->query_string : "";
+  for (int i = 0; i < info->num_headers; ++i) {
+    std::string name = info->http_headers[i].name ? info->http_headers[i].name : "";
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    req.headers[name] = info->http_headers[i].value ? info->http_headers[i].value : "";
+  }
+  const bool head = req.method == "HEAD";
+
+  if (info->content_length > 0 &&
+      static_cast<unsigned long long>(info->content_length) > options_.max_body_bytes) {
+    Write(conn, HttpResponse::JsonError(413, "request body too large",
+                                        "the limit is " + std::to_string(options_.max_body_bytes) +
+                                            " bytes"),
+          head);
+    return 413;
+  }
+  if (info->content_length != 0) {  // known length, or chunked (-1)
+    char buf[8192];
+    for (;;) {
+      const int got = mg_read(conn, buf, sizeof buf);
+      if (got <= 0) break;
+      req.body.append(buf, static_cast<std::size_t>(got));
+      if (req.body.size() > options_.max_body_bytes) {
+        Write(conn, HttpResponse::JsonError(413, "request body too large"), head);
+        return 413;
+      }
+    }
+  }
+
+  HttpResponse resp;
+  auto route = routes_.find(req.path);
+  if (route == routes_.end()) {
+    resp = HttpResponse::JsonError(404, "not found", req.path);
+  } else {
+    try {
+      resp = route->second(req);
+    } catch (const std::exception& e) {
+      resp = HttpResponse::JsonError(500, "internal error", e.what());
+    }
+  }
+  Write(conn, resp, head);
+  return resp.status;
+}
+
+}  // namespace pipeline_exporter

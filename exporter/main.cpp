@@ -1,0 +1,73 @@
+// pipeline_exporter: flags → config → logging → app; then wait for SIGINT/SIGTERM.
+
+#include <signal.h>
+
+#include <cstdio>
+#include <iostream>
+#include <spdlog/spdlog.h>
+
+#include "exporter/app/exporter_app.h"
+#include "exporter/app/logging.h"
+#include "exporter/config/config_loader.h"
+#include "exporter/config/flags.h"
+#include "exporter/core/clock.h"
+#include "exporter/core/logfmt.h"
+
+using namespace pipeline_exporter;
+
+int main(int argc, char** argv) {
+  const FlagsResult parsed = ParseFlags(std::vector<std::string>(argv + 1, argv + argc));
+  if (parsed.error) {
+    std::cerr << "pipeline_exporter: " << *parsed.error << "\n(see --help)\n";
+    return 2;
+  }
+  const Flags& flags = parsed.flags;
+  if (flags.help) {
+    std::cout << FlagsUsage();
+    return 0;
+  }
+  if (flags.version) {
+    std::cout << VersionString() << "\n";
+    return 0;
+  }
+
+  Config config;
+  try {
+    config = flags.config_file.empty() ? DefaultConfig() : LoadConfigFile(flags.config_file);
+  } catch (const ConfigError& e) {
+    std::cerr << "pipeline_exporter: bad configuration: " << e.what() << "\n";
+    return 1;
+  }
+  if (!flags.web_config_file.empty()) {
+    std::cerr << "pipeline_exporter: --web.config.file is not supported yet\n";
+    return 1;
+  }
+
+  ConfigureLogging(flags.log_level, flags.log_format);
+
+  // Block the stop signals in every thread, so that only sigwait below receives them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  SystemClock clock;
+  ExporterApp app(std::move(config), flags, clock);
+  try {
+    spdlog::info("msg=\"starting\" build={}", LogfmtQuote(VersionString()));
+    app.Start();
+  } catch (const std::exception& e) {
+    spdlog::error("msg=\"cannot start\" error={}", LogfmtQuote(e.what()));
+    std::cerr << "pipeline_exporter: " << e.what() << "\n";
+    return 1;
+  }
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  spdlog::info("msg=\"stopping\" signal={}", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  app.Stop();
+  spdlog::info("msg=\"stopped\"");
+  return 0;
+}

@@ -1,0 +1,56 @@
+#pragma once
+// The demo's pipeline, simulated: an audio batch of a few hundred files flowing through ten
+// stages (file distribution → … → export), each stage working on files its predecessor
+// has finished, with checkpoints every 10 files, ~1.5 % errors, some retries, warnings and
+// request/response payloads; then a pause and the next batch. Deterministic for a seed.
+// Pure (no I/O); not thread-safe; owned by DemoSimulator or a test.
+
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include "exporter/core/pipeline_spec.h"
+#include "exporter/source/event_row.h"
+
+namespace pipeline_exporter {
+
+class DemoScenario {
+ public:
+  // `speed` scales every stage's files per second; 1 runs a batch in about a minute.
+  DemoScenario(std::uint32_t seed, std::int64_t first_batch_id, double speed);
+
+  // Simulates `elapsed_ms` of work and returns the rows it wrote, in order.
+  std::vector<EventRow> Advance(std::int64_t elapsed_ms, std::int64_t now_ms);
+
+  static std::vector<StageSpec> Stages();
+
+ private:
+  struct StageRun {
+    bool started = false;
+    bool completed = false;
+    double budget = 0;  // fractional files it may still work on
+    int next_file = 0;  // files taken so far
+    int processed = 0;
+    int failed = 0;
+    int since_checkpoint = 0;
+    std::vector<int> retry_queue;  // failed files to try once more
+    std::vector<char> done;        // per file: finished (either outcome)
+  };
+
+  void StartBatch(std::int64_t now_ms, std::vector<EventRow>& out);
+  void StepStage(std::size_t k, double seconds, std::vector<EventRow>& out);
+  void ProcessFile(std::size_t k, int file, bool retry, std::vector<EventRow>& out);
+  EventRow Row(const char* type, std::size_t stage) const;
+  std::string FileName(int file) const;
+
+  std::mt19937 rng_;
+  double speed_;
+  std::int64_t batch_id_;
+  int batch_number_ = 0;
+  int files_ = 0;
+  bool running_ = false;
+  std::int64_t pause_left_ms_ = 0;
+  std::vector<StageRun> runs_;
+};
+
+}  // namespace pipeline_exporter

@@ -1,0 +1,47 @@
+#pragma once
+// The --demo writer: a thread that advances a DemoScenario every tick and writes its rows
+// into the configured database through an EventWriter, so the exporter has something real
+// to tail. It continues batch numbering after whatever the table already holds.
+// Owns its thread and writer (non-copyable). Start/Stop from one controlling thread.
+
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "exporter/core/clock.h"
+
+namespace pipeline_exporter {
+
+struct DemoOptions {
+  double speed = 1.0;
+  std::uint32_t seed = 0;  // 0: from the clock
+  std::int64_t tick_ms = 100;
+};
+
+class DemoSimulator {
+ public:
+  DemoSimulator(std::string connect_string, std::string table, const Clock& clock,
+                DemoOptions options);
+  ~DemoSimulator();
+  DemoSimulator(const DemoSimulator&) = delete;
+  DemoSimulator& operator=(const DemoSimulator&) = delete;
+
+  void Start();
+  void Stop();  // idempotent
+
+ private:
+  void Run();
+
+  std::string connect_string_;
+  std::string table_;
+  const Clock& clock_;
+  DemoOptions options_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace pipeline_exporter

@@ -1,0 +1,26 @@
+#pragma once
+// The seam between the tail and a database: read the events after an id, in id order.
+// Implementations: SociEventSource (SQLite, MySQL, PostgreSQL), FakeEventSource in tests.
+// An implementation is used from one thread at a time (the Tailer's); failures are thrown
+// as std::exception with a message fit for a log line.
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "exporter/core/stage_event.h"
+
+namespace pipeline_exporter {
+
+struct FetchResult {
+  std::vector<StageEvent> events;        // ascending id, at most `limit`
+  std::optional<std::int64_t> db_now_ms;  // the database's clock, for the lag
+};
+
+class EventSource {
+ public:
+  virtual ~EventSource() = default;
+  virtual FetchResult FetchAfter(std::int64_t after_id, std::size_t limit) = 0;
+};
+
+}  // namespace pipeline_exporter

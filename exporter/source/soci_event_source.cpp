@@ -1,0 +1,133 @@
+#include "exporter/source/soci_event_source.h"
+
+#include <soci/soci.h>
+
+#include <stdexcept>
+
+namespace pipeline_exporter {
+namespace {
+
+// batch_start's requestPayload carries small JSON metadata; anything longer is not
+// metadata and is not read.
+constexpr int kMetadataCap = 1024;
+
+std::optional<std::string> Text(const std::string& v, soci::indicator ind) {
+  if (ind != soci::i_ok) return std::nullopt;
+  return v;
+}
+
+std::optional<std::int64_t> Int(long long v, soci::indicator ind) {
+  if (ind != soci::i_ok) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+SociEventSource::SociEventSource(std::string connect_string, std::string table)
+    : connect_string_(std::move(connect_string)), table_(std::move(table)) {
+  const auto dialect = DialectOf(connect_string_);
+  if (!dialect) throw std::invalid_argument("unsupported database: " + connect_string_);
+  dialect_ = *dialect;
+  if (!IsPlainIdentifier(table_)) throw std::invalid_argument("invalid table name: " + table_);
+  // A busy SQLite writer must make the tail wait briefly, not fail the poll.
+  if (dialect_ == SqlDialect::kSqlite && connect_string_.find("timeout=") == std::string::npos) {
+    connect_string_ += " timeout=5";
+  }
+  fetch_sql_ =
+      "SELECT id, batchId, stage, eventType, fileName, gpuIp, totalFiles, processedFiles, "
+      "failedFiles, durationMs, " +
+      EpochMillisOf(dialect_, "timestamp") +
+      ", CASE WHEN eventType = 'batch_start' THEN SUBSTR(requestPayload, 1, " +
+      std::to_string(kMetadataCap) + ") END FROM " + table_ +
+      " WHERE id > :after ORDER BY id LIMIT :lim";
+  now_sql_ = "SELECT " + NowEpochMillis(dialect_);
+}
+
+SociEventSource::~SociEventSource() = default;
+
+soci::session& SociEventSource::Session() {
+  if (!session_) session_ = std::make_unique<soci::session>(connect_string_);
+  return *session_;
+}
+
+// A failed statement may leave the connection unusable (server restarted, network cut):
+// drop it, so the next call reconnects.
+template <typename F>
+auto SociEventSource::Guarded(F&& f) {
+  try {
+    return f(Session());
+  } catch (...) {
+    session_.reset();
+    throw;
+  }
+}
+
+FetchResult SociEventSource::FetchAfter(std::int64_t after_id, std::size_t limit) {
+  return Guarded([&](soci::session& sql) {
+    std::vector<long long> id(limit), batch(limit), total(limit), processed(limit),
+        failed(limit), duration(limit), ts(limit);
+    std::vector<std::string> stage(limit), type(limit), file(limit), gpu(limit), meta(limit);
+    std::vector<soci::indicator> stage_i(limit), file_i(limit), gpu_i(limit), total_i(limit),
+        processed_i(limit), failed_i(limit), duration_i(limit), ts_i(limit), meta_i(limit);
+    long long after = after_id;
+    long long lim = static_cast<long long>(limit);
+    soci::statement st =
+        (sql.prepare << fetch_sql_, soci::into(id), soci::into(batch), soci::into(stage, stage_i),
+         soci::into(type), soci::into(file, file_i), soci::into(gpu, gpu_i),
+         soci::into(total, total_i), soci::into(processed, processed_i),
+         soci::into(failed, failed_i), soci::into(duration, duration_i), soci::into(ts, ts_i),
+         soci::into(meta, meta_i), soci::use(after), soci::use(lim));
+    FetchResult result;
+    if (st.execute(true)) {
+      const std::size_t n = id.size();
+      result.events.resize(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        StageEvent& e = result.events[i];
+        e.id = id[i];
+        e.batch_id = batch[i];
+        if (stage_i[i] == soci::i_ok) e.stage = std::move(stage[i]);
+        e.event_type = std::move(type[i]);
+        e.file_name = Text(file[i], file_i[i]);
+        e.gpu_ip = Text(gpu[i], gpu_i[i]);
+        e.total_files = Int(total[i], total_i[i]);
+        e.processed_files = Int(processed[i], processed_i[i]);
+        e.failed_files = Int(failed[i], failed_i[i]);
+        e.duration_ms = Int(duration[i], duration_i[i]);
+        e.timestamp_ms = ts_i[i] == soci::i_ok ? ts[i] : 0;
+        e.batch_metadata = Text(meta[i], meta_i[i]);
+      }
+    }
+    long long now = 0;
+    sql << now_sql_, soci::into(now);
+    result.db_now_ms = now;
+    return result;
+  });
+}
+
+std::int64_t SociEventSource::StartAfterId(std::int64_t cutoff_ms) {
+  return Guarded([&](soci::session& sql) -> std::int64_t {
+    long long cutoff = cutoff_ms;
+    long long first_recent = 0;
+    soci::indicator first_i = soci::i_null;
+    sql << "SELECT MIN(id) FROM " + table_ + " WHERE " + EpochMillisOf(dialect_, "timestamp") +
+               " >= :cutoff",
+        soci::use(cutoff), soci::into(first_recent, first_i);
+    if (first_i != soci::i_ok) {
+      long long max_id = 0;
+      soci::indicator max_i = soci::i_null;
+      sql << "SELECT MAX(id) FROM " + table_, soci::into(max_id, max_i);
+      return max_i == soci::i_ok ? max_id : 0;
+    }
+    // Start at the first event of every batch still active in the window, so a batch that
+    // began before the cutoff is not replayed from its middle.
+    long long start = first_recent;
+    soci::indicator start_i = soci::i_null;
+    sql << "SELECT MIN(id) FROM " + table_ + " WHERE batchId IN (SELECT batchId FROM " + table_ +
+               " WHERE id >= :first)",
+        soci::use(first_recent), soci::into(start, start_i);
+    if (start_i != soci::i_ok) start = first_recent;
+    return std::min(start, first_recent) - 1;
+  });
+}
+
+}  // namespace pipeline_exporter

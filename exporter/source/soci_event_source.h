@@ -1,0 +1,45 @@
+#pragma once
+// EventSource and ReplayLocator over SOCI, for SQLite, MySQL/MariaDB and PostgreSQL. One
+// session, opened lazily and reopened after a failure, so a database that is down at
+// start-up or goes away later is retried by the caller's next call. The tail query reads no
+// payload column except batch_start's metadata (capped). Not thread-safe; owns its session;
+// non-copyable.
+
+#include <memory>
+#include <string>
+
+#include "exporter/source/event_source.h"
+#include "exporter/source/replay_locator.h"
+#include "exporter/source/sql_dialect.h"
+
+namespace soci {
+class session;
+}
+
+namespace pipeline_exporter {
+
+class SociEventSource final : public EventSource, public ReplayLocator {
+ public:
+  // `table` must be a plain identifier (checked by the config loader).
+  SociEventSource(std::string connect_string, std::string table);
+  ~SociEventSource() override;
+  SociEventSource(const SociEventSource&) = delete;
+  SociEventSource& operator=(const SociEventSource&) = delete;
+
+  FetchResult FetchAfter(std::int64_t after_id, std::size_t limit) override;
+  std::int64_t StartAfterId(std::int64_t cutoff_ms) override;
+
+ private:
+  soci::session& Session();
+  template <typename F>
+  auto Guarded(F&& f);
+
+  std::string connect_string_;
+  std::string table_;
+  SqlDialect dialect_;
+  std::string fetch_sql_;
+  std::string now_sql_;
+  std::unique_ptr<soci::session> session_;
+};
+
+}  // namespace pipeline_exporter

@@ -1,0 +1,65 @@
+#include "exporter/source/sql_dialect.h"
+
+namespace pipeline_exporter {
+
+std::optional<SqlDialect> DialectOf(std::string_view cs) {
+  if (cs.starts_with("sqlite3://") || cs.starts_with("sqlite://")) return SqlDialect::kSqlite;
+  if (cs.starts_with("mysql://")) return SqlDialect::kMysql;
+  if (cs.starts_with("postgresql://")) return SqlDialect::kPostgresql;
+  return std::nullopt;
+}
+
+std::string_view DialectName(SqlDialect dialect) {
+  switch (dialect) {
+    case SqlDialect::kSqlite:
+      return "sqlite";
+    case SqlDialect::kMysql:
+      return "mysql";
+    case SqlDialect::kPostgresql:
+      return "postgresql";
+  }
+  return "";
+}
+
+std::string EpochMillisOf(SqlDialect dialect, std::string_view column) {
+  const std::string c(column);
+  switch (dialect) {
+    case SqlDialect::kSqlite:
+      // strftime('%f') is "SS.SSS": its last three characters are the milliseconds.
+      return "(CAST(strftime('%s', " + c + ") AS INTEGER) * 1000 + CAST(substr(strftime('%f', " +
+             c + "), 4, 3) AS INTEGER))";
+    case SqlDialect::kMysql:
+      // DATETIME has no zone: measured from the epoch as stored (UTC by convention), so
+      // the session's time_zone cannot shift it.
+      return "CAST(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', " + c +
+             ") DIV 1000 AS SIGNED)";
+    case SqlDialect::kPostgresql:
+      return "CAST(FLOOR(EXTRACT(EPOCH FROM " + c + ") * 1000) AS BIGINT)";
+  }
+  return {};
+}
+
+std::string NowEpochMillis(SqlDialect dialect) {
+  switch (dialect) {
+    case SqlDialect::kSqlite:
+      return EpochMillisOf(dialect, "'now'");
+    case SqlDialect::kMysql:
+      return EpochMillisOf(dialect, "UTC_TIMESTAMP(3)");
+    case SqlDialect::kPostgresql:
+      return EpochMillisOf(dialect, "clock_timestamp()");
+  }
+  return {};
+}
+
+bool IsPlainIdentifier(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    const bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    const bool digit = c >= '0' && c <= '9';
+    if (!alpha && !(digit && i > 0)) return false;
+  }
+  return true;
+}
+
+}  // namespace pipeline_exporter

@@ -1,0 +1,28 @@
+#pragma once
+// The few SQL fragments that differ between SQLite, MySQL/MariaDB and PostgreSQL. Every
+// other query text is shared. Pure; thread-safe.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace pipeline_exporter {
+
+enum class SqlDialect { kSqlite, kMysql, kPostgresql };
+
+// From a SOCI connect string ("sqlite3://…", "mysql://…", "postgresql://…").
+std::optional<SqlDialect> DialectOf(std::string_view connect_string);
+
+std::string_view DialectName(SqlDialect dialect);  // "sqlite", "mysql", "postgresql"
+
+// An expression giving the `timestamp` column as UTC epoch milliseconds (BIGINT), computed
+// in SQL so that no driver's date conversion is trusted.
+std::string EpochMillisOf(SqlDialect dialect, std::string_view column);
+
+// An expression giving the database's current time as UTC epoch milliseconds.
+std::string NowEpochMillis(SqlDialect dialect);
+
+// True when `name` is a plain SQL identifier, safe to splice into query text.
+bool IsPlainIdentifier(std::string_view name);
+
+}  // namespace pipeline_exporter

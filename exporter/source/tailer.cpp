@@ -1,0 +1,112 @@
+#include "exporter/source/tailer.h"
+
+#include <spdlog/spdlog.h>
+
+#include "exporter/core/logfmt.h"
+
+#include <algorithm>
+#include <exception>
+
+namespace pipeline_exporter {
+
+Tailer::Tailer(PipelineStore& store, EventSource& source, ReplayLocator& locator,
+               const Clock& clock, TailerOptions options)
+    : store_(store), source_(source), locator_(locator), clock_(clock), options_(options) {}
+
+Tailer::~Tailer() { Stop(); }
+
+void Tailer::Start() {
+  std::lock_guard lock(mu_);
+  if (thread_.joinable()) return;
+  stop_ = false;
+  thread_ = std::thread([this] { Run(); });
+}
+
+void Tailer::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Tailer::Nudge() {
+  {
+    std::lock_guard lock(mu_);
+    nudged_ = true;
+  }
+  wake_.notify_all();
+}
+
+bool Tailer::PollOnce() {
+  const auto started = std::chrono::steady_clock::now();
+  PollRecord record;
+  try {
+    if (!replayed_) {
+      const std::int64_t cutoff = clock_.Now() - options_.replay_ms;
+      high_water_mark_ = locator_.StartAfterId(cutoff);
+      replayed_ = true;
+      spdlog::info("pipeline={} msg=\"replaying event log\" after_id={} window_ms={}",
+                   store_.name(), high_water_mark_, options_.replay_ms);
+    }
+    for (;;) {
+      FetchResult fetched = source_.FetchAfter(high_water_mark_, options_.fetch_limit);
+      record.db_now_ms = fetched.db_now_ms;
+      if (!fetched.events.empty()) {
+        LogRejected(store_.Apply(fetched.events));
+        high_water_mark_ = fetched.events.back().id;
+      }
+      if (fetched.events.size() < options_.fetch_limit) break;
+      std::lock_guard lock(mu_);
+      if (stop_) break;
+    }
+    record.ok = true;
+    if (consecutive_failures_ > 0) {
+      spdlog::info("pipeline={} msg=\"database reachable again\" after_failures={}",
+                   store_.name(), consecutive_failures_);
+    }
+    consecutive_failures_ = 0;
+  } catch (const std::exception& e) {
+    ++consecutive_failures_;
+    if (auto suppressed = error_log_.Admit(clock_.Now())) {
+      spdlog::error("pipeline={} msg=\"poll failed\" error={} suppressed={}", store_.name(),
+                    LogfmtQuote(e.what()), *suppressed);
+    }
+  }
+  record.duration_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  record.finished_ms = clock_.Now();
+  record.high_water_mark = high_water_mark_;
+  store_.RecordPoll(record);
+  return record.ok;
+}
+
+void Tailer::LogRejected(const ApplyReport& report) {
+  for (const auto& [event, reason] : report.rejected) {
+    auto& limiter = invalid_log_[static_cast<std::size_t>(reason)];
+    if (auto suppressed = limiter.Admit(clock_.Now())) {
+      spdlog::warn("pipeline={} msg=\"invalid event skipped\" id={} reason={} suppressed={}",
+                   store_.name(), event->id, InvalidReasonName(reason), *suppressed);
+    }
+  }
+}
+
+void Tailer::Run() {
+  for (;;) {
+    PollOnce();
+    auto wait = options_.poll_interval;
+    if (consecutive_failures_ > 0) {
+      // Capped exponential backoff: 1×, 2×, 4×… the poll interval, at most max_backoff.
+      const int shift = std::min(consecutive_failures_ - 1, 16);
+      wait = std::min<std::chrono::milliseconds>(
+          options_.max_backoff, options_.poll_interval * (std::int64_t{1} << shift));
+    }
+    std::unique_lock lock(mu_);
+    wake_.wait_for(lock, wait, [this] { return stop_ || nudged_; });
+    if (stop_) return;
+    nudged_ = false;
+  }
+}
+
+}  // namespace pipeline_exporter

@@ -1,0 +1,75 @@
+#pragma once
+// Follows one pipeline's event log: on start it replays the configured window, then polls
+// for rows after its high-water mark every poll interval, applies them to the
+// PipelineStore and records every poll's outcome there. A failing database is retried with
+// capped exponential backoff; bad rows are counted by the store and logged rate-limited.
+// Owns its polling thread (non-copyable); borrows the store, source, locator and clock,
+// which must outlive it. Start/Stop from one controlling thread; PollOnce is for tests that
+// drive it synchronously instead of starting the thread.
+
+#include <array>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "exporter/core/clock.h"
+#include "exporter/core/invalid_reason.h"
+#include "exporter/core/log_rate_limiter.h"
+#include "exporter/core/pipeline_store.h"
+#include "exporter/source/event_source.h"
+#include "exporter/source/replay_locator.h"
+
+namespace pipeline_exporter {
+
+struct TailerOptions {
+  std::chrono::milliseconds poll_interval{500};
+  std::int64_t replay_ms = 7LL * 24 * 3600 * 1000;
+  std::size_t fetch_limit = 10000;
+  std::chrono::milliseconds max_backoff{30000};
+};
+
+class Tailer {
+ public:
+  Tailer(PipelineStore& store, EventSource& source, ReplayLocator& locator, const Clock& clock,
+         TailerOptions options);
+  ~Tailer();
+  Tailer(const Tailer&) = delete;
+  Tailer& operator=(const Tailer&) = delete;
+
+  void Start();
+  void Stop();  // idempotent; returns once the thread has exited
+
+  // One poll: the replay first if not done yet, then every row available now. Returns
+  // false when the database failed.
+  bool PollOnce();
+
+  // Makes the polling thread poll now instead of at the end of its interval.
+  void Nudge();
+
+ private:
+  void Run();
+  void LogRejected(const ApplyReport& report);
+
+  PipelineStore& store_;
+  EventSource& source_;
+  ReplayLocator& locator_;
+  const Clock& clock_;
+  const TailerOptions options_;
+
+  bool replayed_ = false;
+  std::int64_t high_water_mark_ = 0;
+  int consecutive_failures_ = 0;
+  LogRateLimiter error_log_{10000};
+  std::array<LogRateLimiter, kInvalidReasonCount> invalid_log_;
+
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+  bool nudged_ = false;
+  std::thread thread_;
+};
+
+}  // namespace pipeline_exporter

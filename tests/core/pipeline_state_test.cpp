@@ -1,0 +1,221 @@
+#include "exporter/core/pipeline_state.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+
+#include "tests/fakes/event_builder.h"
+
+namespace pipeline_exporter {
+namespace {
+
+constexpr std::int64_t kT0 = 1'700'000'000'000;
+
+PipelineSpec Spec() {
+  PipelineSpec s;
+  s.name = "cofi";
+  s.stages = {{"denoise", "Denoise"}, {"stt", "Speech to text"}};
+  return s;
+}
+
+const StageSnapshot& StageOf(const PipelineSnapshot& p, const std::string& id) {
+  for (const auto& s : p.stages) {
+    if (s.id == id) return s;
+  }
+  throw std::runtime_error("no stage " + id);
+}
+
+TEST(PipelineStateTest, ConfiguredStagesAppearInOrderBeforeAnyEvent) {
+  PipelineState state(Spec());
+  const auto snap = state.Snapshot(kT0);
+  ASSERT_EQ(snap.stages.size(), 2u);
+  EXPECT_EQ(snap.stages[0].id, "denoise");
+  EXPECT_EQ(snap.stages[1].title, "Speech to text");
+  EXPECT_EQ(snap.stages[0].status, StageStatus::kPending);
+  EXPECT_FALSE(snap.current_batch);
+}
+
+TEST(PipelineStateTest, UnconfiguredStagesAreAddedInOrderOfAppearance) {
+  PipelineState state(Spec());
+  state.Apply(Ev(1, 1, "export", "stage_start"));
+  state.Apply(Ev(2, 1, "archive", "stage_start"));
+  const auto snap = state.Snapshot(kT0);
+  ASSERT_EQ(snap.stages.size(), 4u);
+  EXPECT_EQ(snap.stages[2].id, "export");
+  EXPECT_EQ(snap.stages[3].id, "archive");
+  EXPECT_EQ(snap.stages[3].title, "archive");
+}
+
+TEST(PipelineStateTest, TooManyStagesAreRejectedAndCounted) {
+  PipelineSpec spec = Spec();
+  spec.max_stages = 3;
+  PipelineState state(spec);
+  EXPECT_FALSE(state.Apply(Ev(1, 1, "third", "stage_start")));
+  EXPECT_EQ(state.Apply(Ev(2, 1, "fourth", "stage_start")), InvalidReason::kTooManyStages);
+  const auto snap = state.Snapshot(kT0);
+  EXPECT_EQ(snap.stages.size(), 3u);
+  EXPECT_EQ(snap.invalid_events_total[static_cast<std::size_t>(InvalidReason::kTooManyStages)], 1u);
+}
+
+TEST(PipelineStateTest, NewBatchBecomesCurrentAndResetsTheGauges) {
+  PipelineState state(Spec());
+  state.Apply(Ev(1, 7, "", "batch_start", kT0).Meta(R"({"batchDate":"2024-01-13","batchNumber":3})"));
+  state.Apply(Ev(2, 7, "stt", "stage_start", kT0).Total(5));
+  state.Apply(Ev(3, 7, "stt", "file_complete", kT0).File("a"));
+  auto snap = state.Snapshot(kT0);
+  ASSERT_TRUE(snap.current_batch);
+  EXPECT_EQ(snap.current_batch->id, 7);
+  EXPECT_EQ(snap.current_batch->batch_date, "2024-01-13");
+  EXPECT_EQ(snap.current_batch->batch_number, "3");
+  EXPECT_EQ(StageOf(snap, "stt").processed, 1);
+
+  state.Apply(Ev(4, 8, "", "batch_start", kT0 + 1000));
+  snap = state.Snapshot(kT0 + 1000);
+  EXPECT_EQ(snap.current_batch->id, 8);
+  EXPECT_EQ(snap.current_batch->batch_date, "");
+  EXPECT_EQ(StageOf(snap, "stt").processed, 0);
+  EXPECT_EQ(StageOf(snap, "stt").status, StageStatus::kPending);
+  // Counters keep counting across batches.
+  EXPECT_EQ(StageOf(snap, "stt").files_completed_total, 1u);
+}
+
+TEST(PipelineStateTest, LateEventsOfAnOlderBatchDoNotTakeOverTheGauges) {
+  PipelineState state(Spec());
+  state.Apply(Ev(1, 1, "stt", "stage_start").Total(5));
+  state.Apply(Ev(2, 2, "stt", "stage_start").Total(9));
+  state.Apply(Ev(3, 1, "stt", "file_complete").File("a"));
+  const auto snap = state.Snapshot(kT0);
+  EXPECT_EQ(snap.current_batch->id, 2);
+  EXPECT_EQ(StageOf(snap, "stt").files, 9);
+  EXPECT_EQ(StageOf(snap, "stt").processed, 0);
+  EXPECT_EQ(StageOf(snap, "stt").files_completed_total, 1u);
+}
+
+TEST(PipelineStateTest, CurrentBatchIsTheOneWhoseFirstEventIsNewest) {
+  PipelineState state(Spec());
+  state.Apply(Ev(10, 2, "stt", "stage_start"));
+  // A row of batch 1 with a lower id commits late: batch 2 stays current.
+  state.Apply(Ev(5, 1, "stt", "stage_start"));
+  EXPECT_EQ(*state.current_batch_id(), 2);
+}
+
+TEST(PipelineStateTest, BatchStatusAndOutcomeCounters) {
+  PipelineState state(Spec());
+  state.Apply(Ev(1, 1, "", "batch_start"));
+  state.Apply(Ev(2, 1, "", "batch_complete"));
+  state.Apply(Ev(3, 1, "", "batch_complete"));  // a duplicate outcome is not a second batch
+  state.Apply(Ev(4, 2, "", "batch_start"));
+  state.Apply(Ev(5, 2, "stt", "stage_start"));
+  state.Apply(Ev(6, 2, "", "batch_failed"));
+  const auto snap = state.Snapshot(kT0);
+  EXPECT_EQ(snap.batches_complete_total, 1u);
+  EXPECT_EQ(snap.batches_failed_total, 1u);
+  EXPECT_EQ(snap.current_batch->status, BatchStatus::kFailed);
+  EXPECT_EQ(StageOf(snap, "stt").status, StageStatus::kFailed);  // was processing
+  EXPECT_EQ(StageOf(snap, "denoise").status, StageStatus::kPending);
+}
+
+TEST(PipelineStateTest, BatchFilesFromBatchStartOrLargestStageTotal) {
+  PipelineState state(Spec());
+  state.Apply(Ev(1, 1, "stt", "stage_start").Total(40));
+  state.Apply(Ev(2, 1, "denoise", "stage_start").Total(42));
+  EXPECT_EQ(state.Snapshot(kT0).current_batch->files, 42);
+  state.Apply(Ev(3, 1, "", "batch_start").Total(50));
+  EXPECT_EQ(state.Snapshot(kT0).current_batch->files, 50);
+}
+
+TEST(PipelineStateTest, MetadataThatIsNotJsonOrTooLongIsIgnored) {
+  PipelineState state(Spec());
+  EXPECT_FALSE(state.Apply(Ev(1, 1, "", "batch_start").Meta("not json {")));
+  EXPECT_FALSE(state.Apply(Ev(2, 2, "", "batch_start").Meta(R"({"batchDate":")" + std::string(100, 'x') + R"("})")));
+  EXPECT_EQ(state.Snapshot(kT0).current_batch->batch_date, "");
+}
+
+TEST(PipelineStateTest, TypicalDurationIsTheMedianOfEarlierCompletedBatches) {
+  PipelineSpec spec = Spec();
+  spec.baseline_batches = 3;
+  PipelineState state(spec);
+  EXPECT_TRUE(std::isnan(StageOf(state.Snapshot(kT0), "stt").typical_duration_seconds));
+  std::int64_t id = 1;
+  const int durations_s[] = {100, 10, 30, 20};  // oldest first
+  for (int b = 0; b < 4; ++b) {
+    const std::int64_t start = kT0 + b * 1'000'000;
+    state.Apply(Ev(id++, b + 1, "stt", "stage_start", start));
+    state.Apply(Ev(id++, b + 1, "stt", "stage_complete", start + durations_s[b] * 1000));
+  }
+  // Batch 4 is current; the last three earlier ones took 100, 10, 30 s → median 30.
+  EXPECT_DOUBLE_EQ(StageOf(state.Snapshot(kT0), "stt").typical_duration_seconds, 30);
+  state.Apply(Ev(id++, 5, "stt", "stage_start", kT0 + 9'000'000));
+  // Now 10, 30, 20 → 20.
+  EXPECT_DOUBLE_EQ(StageOf(state.Snapshot(kT0), "stt").typical_duration_seconds, 20);
+}
+
+TEST(PipelineStateTest, EventCountersByStageAndType) {
+  PipelineState state(Spec());
+  state.Apply(Ev(1, 1, "", "batch_start"));
+  state.Apply(Ev(2, 1, "stt", "file_complete").File("a"));
+  state.Apply(Ev(3, 1, "stt", "file_complete").File("b"));
+  state.Apply(Ev(4, 1, "stt", "warning"));
+  const auto snap = state.Snapshot(kT0);
+  const auto& stt = StageOf(snap, "stt");
+  EXPECT_EQ(stt.events_total[static_cast<std::size_t>(EventType::kFileComplete)], 2u);
+  EXPECT_EQ(stt.events_total[static_cast<std::size_t>(EventType::kWarning)], 1u);
+  EXPECT_EQ(snap.batch_level_events_total[static_cast<std::size_t>(EventType::kBatchStart)], 1u);
+}
+
+TEST(PipelineStateTest, FileDurationsGoToTheHistogram) {
+  PipelineState state(Spec());
+  state.Apply(Ev(1, 1, "stt", "file_complete").File("a").Duration(300));
+  state.Apply(Ev(2, 1, "stt", "file_complete").File("b").Duration(7000));
+  state.Apply(Ev(3, 1, "stt", "file_complete").File("b").Duration(7000));  // duplicate
+  const auto snap = state.Snapshot(kT0);
+  const auto& h = StageOf(snap, "stt").file_duration;
+  EXPECT_EQ(h.count, 2u);
+  EXPECT_DOUBLE_EQ(h.sum, 7.3);
+  EXPECT_EQ(h.counts[1], 1u);  // ≤ 0.5
+  EXPECT_EQ(h.counts[5], 1u);  // ≤ 10
+}
+
+TEST(PipelineStateTest, ReplayingTheSameLogGivesTheSameState) {
+  std::vector<StageEvent> log;
+  std::int64_t id = 1;
+  for (int b = 1; b <= 3; ++b) {
+    auto add = [&](const std::string& stage, const std::string& type) -> Ev {
+      const std::int64_t this_id = id++;
+      return Ev(this_id, b, stage, type, kT0 + this_id * 100);
+    };
+    log.push_back(add("", "batch_start"));
+    log.push_back(add("stt", "stage_start").Total(20));
+    for (int f = 0; f < 20; ++f) {
+      log.push_back(add("stt", f % 7 == 0 ? "error" : "file_complete").File("f" + std::to_string(f)));
+    }
+    if (b < 3) log.push_back(add("stt", "stage_complete").Processed(17).Failed(3));
+  }
+  PipelineState a(Spec()), b(Spec());
+  for (const auto& e : log) a.Apply(e);
+  for (const auto& e : log) b.Apply(e);
+  const auto sa = a.Snapshot(kT0 + 100'000), sb = b.Snapshot(kT0 + 100'000);
+  ASSERT_EQ(sa.stages.size(), sb.stages.size());
+  for (std::size_t i = 0; i < sa.stages.size(); ++i) {
+    EXPECT_EQ(sa.stages[i].processed, sb.stages[i].processed);
+    EXPECT_EQ(sa.stages[i].failed, sb.stages[i].failed);
+    EXPECT_EQ(sa.stages[i].files_completed_total, sb.stages[i].files_completed_total);
+    EXPECT_EQ(sa.stages[i].duration_seconds, sb.stages[i].duration_seconds);
+  }
+  EXPECT_EQ(StageOf(sa, "stt").processed, 17);
+  EXPECT_EQ(StageOf(sa, "stt").failed, 3);
+}
+
+TEST(PipelineStateTest, OldBatchesAreForgottenBeyondTheLimit) {
+  PipelineSpec spec = Spec();
+  spec.max_batches_kept = 3;
+  PipelineState state(spec);
+  for (int b = 1; b <= 10; ++b) state.Apply(Ev(b, b, "stt", "stage_start"));
+  EXPECT_EQ(*state.current_batch_id(), 10);
+  EXPECT_FALSE(state.FindBatch(1));
+  EXPECT_TRUE(state.FindBatch(9));
+}
+
+}  // namespace
+}  // namespace pipeline_exporter

@@ -1,0 +1,174 @@
+#include "exporter/core/stage_state.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+
+#include "tests/fakes/event_builder.h"
+
+namespace pipeline_exporter {
+namespace {
+
+constexpr std::int64_t kT0 = 1'700'000'000'000;
+
+class StageStateTest : public ::testing::Test {
+ protected:
+  void Apply(const StageEvent& e) { last_ = stage_.Apply(e, *ParseEventType(e.event_type)); }
+  std::int64_t next_id_ = 1;
+  StageState stage_{5 * 60 * 1000};
+  StageChange last_;
+};
+
+TEST_F(StageStateTest, StartsPending) {
+  EXPECT_EQ(stage_.status(), StageStatus::kPending);
+  EXPECT_TRUE(std::isnan(stage_.ProgressRatio()));
+  EXPECT_FALSE(stage_.DurationSeconds(kT0));
+  EXPECT_FALSE(stage_.EtaSeconds(kT0));
+}
+
+// The seed's worked example: 500 files, a checkpoint every 10.
+TEST_F(StageStateTest, WorkedExampleFiveHundredFiles) {
+  Apply(Ev(1, 1, "stt", "stage_start", kT0).Total(500));
+  EXPECT_EQ(stage_.status(), StageStatus::kProcessing);
+  for (int i = 1; i <= 100; ++i) {
+    Apply(Ev(0, 1, "stt", "file_complete", kT0 + i * 100).File("f" + std::to_string(i)));
+    if (i % 10 == 0) Apply(Ev(0, 1, "stt", "stage_progress", kT0 + i * 100).Processed(i).Total(500));
+  }
+  EXPECT_EQ(stage_.processed(), 100);
+  EXPECT_EQ(*stage_.total(), 500);
+  EXPECT_DOUBLE_EQ(stage_.ProgressRatio(), 0.2);
+
+  Apply(Ev(0, 1, "stt", "stage_complete", kT0 + 60'000).Processed(495).Failed(5));
+  EXPECT_EQ(stage_.status(), StageStatus::kComplete);
+  EXPECT_EQ(stage_.processed(), 495);
+  EXPECT_EQ(stage_.failed(), 5);
+  EXPECT_DOUBLE_EQ(stage_.ProgressRatio(), 1.0);
+  EXPECT_DOUBLE_EQ(*stage_.DurationSeconds(kT0 + 999'999), 60.0);
+  EXPECT_DOUBLE_EQ(*stage_.EtaSeconds(kT0 + 60'000), 0.0);
+}
+
+TEST_F(StageStateTest, CheckpointAheadOfFileEventsWins) {
+  Apply(Ev(1, 1, "stt", "stage_start").Total(100));
+  Apply(Ev(2, 1, "stt", "file_complete").File("a"));
+  Apply(Ev(3, 1, "stt", "stage_progress").Processed(40).Failed(2));
+  EXPECT_EQ(stage_.processed(), 40);
+  EXPECT_EQ(stage_.failed(), 2);
+  EXPECT_DOUBLE_EQ(stage_.ProgressRatio(), 0.42);
+}
+
+TEST_F(StageStateTest, DistinctFilesBeatAStaleCheckpoint) {
+  Apply(Ev(1, 1, "stt", "stage_start").Total(10));
+  Apply(Ev(2, 1, "stt", "stage_progress").Processed(1));
+  for (int i = 0; i < 3; ++i) Apply(Ev(0, 1, "stt", "file_complete").File("f" + std::to_string(i)));
+  EXPECT_EQ(stage_.processed(), 3);
+}
+
+TEST_F(StageStateTest, RetriedFileIsNotCountedTwice) {
+  Apply(Ev(1, 1, "stt", "stage_start").Total(10));
+  Apply(Ev(2, 1, "stt", "file_complete").File("a"));
+  EXPECT_TRUE(last_.file_completed);
+  Apply(Ev(3, 1, "stt", "file_complete").File("a"));
+  EXPECT_FALSE(last_.file_completed);
+  EXPECT_EQ(stage_.processed(), 1);
+}
+
+TEST_F(StageStateTest, FileThatFailsThenSucceedsCountsAsProcessedOnly) {
+  Apply(Ev(1, 1, "stt", "stage_start").Total(10));
+  Apply(Ev(2, 1, "stt", "error").File("a"));
+  EXPECT_TRUE(last_.file_failed);
+  Apply(Ev(3, 1, "stt", "error").File("a"));
+  EXPECT_FALSE(last_.file_failed);
+  EXPECT_EQ(stage_.failed(), 1);
+  Apply(Ev(4, 1, "stt", "file_complete").File("a"));
+  EXPECT_EQ(stage_.failed(), 0);
+  EXPECT_EQ(stage_.processed(), 1);
+  EXPECT_DOUBLE_EQ(stage_.ProgressRatio(), 0.1);
+}
+
+TEST_F(StageStateTest, ErrorWithoutFileDoesNotCountAFailure) {
+  Apply(Ev(1, 1, "stt", "stage_start").Total(10));
+  Apply(Ev(2, 1, "stt", "error"));
+  EXPECT_EQ(stage_.failed(), 0);
+  EXPECT_FALSE(last_.file_failed);
+}
+
+TEST_F(StageStateTest, FileEventStartsProcessingWithoutStageStart) {
+  Apply(Ev(1, 1, "stt", "file_start", kT0).File("a"));
+  EXPECT_EQ(stage_.status(), StageStatus::kProcessing);
+  EXPECT_DOUBLE_EQ(*stage_.DurationSeconds(kT0 + 2500), 2.5);  // from the first event
+}
+
+TEST_F(StageStateTest, FileDurationFromDurationMsOrStartToComplete) {
+  Apply(Ev(1, 1, "stt", "file_start", kT0).File("a"));
+  Apply(Ev(2, 1, "stt", "file_complete", kT0 + 1500).File("a"));
+  ASSERT_TRUE(last_.file_duration_seconds);
+  EXPECT_DOUBLE_EQ(*last_.file_duration_seconds, 1.5);
+  Apply(Ev(3, 1, "stt", "file_start", kT0).File("b"));
+  Apply(Ev(4, 1, "stt", "file_complete", kT0 + 9000).File("b").Duration(250));
+  EXPECT_DOUBLE_EQ(*last_.file_duration_seconds, 0.25);
+  Apply(Ev(5, 1, "stt", "file_complete", kT0 + 9000).File("c"));  // no start, no durationMs
+  EXPECT_FALSE(last_.file_duration_seconds);
+}
+
+TEST_F(StageStateTest, ProgressRatioClampedAndNaNWithoutTotal) {
+  Apply(Ev(1, 1, "stt", "stage_progress").Processed(3));
+  EXPECT_TRUE(std::isnan(stage_.ProgressRatio()));
+  Apply(Ev(2, 1, "stt", "stage_progress").Processed(30).Total(20));
+  EXPECT_DOUBLE_EQ(stage_.ProgressRatio(), 1.0);
+}
+
+TEST_F(StageStateTest, StageFailedEndsTheStage) {
+  Apply(Ev(1, 1, "stt", "stage_start", kT0).Total(10));
+  Apply(Ev(2, 1, "stt", "stage_failed", kT0 + 4000));
+  EXPECT_EQ(stage_.status(), StageStatus::kFailed);
+  EXPECT_DOUBLE_EQ(*stage_.DurationSeconds(kT0 + 100'000), 4.0);
+  EXPECT_FALSE(stage_.EtaSeconds(kT0 + 100'000));
+}
+
+TEST_F(StageStateTest, DurationGrowsWithTheClockWhileProcessing) {
+  Apply(Ev(1, 1, "stt", "stage_start", kT0).Total(10));
+  EXPECT_DOUBLE_EQ(*stage_.DurationSeconds(kT0 + 1000), 1.0);
+  EXPECT_DOUBLE_EQ(*stage_.DurationSeconds(kT0 + 7000), 7.0);
+}
+
+TEST_F(StageStateTest, EtaFromRecentThroughputWithInjectedTime) {
+  Apply(Ev(1, 1, "stt", "stage_start", kT0).Total(100));
+  // 2 files per second for 10 s: 20 done, 80 remaining → 40 s.
+  for (int i = 1; i <= 20; ++i) {
+    Apply(Ev(0, 1, "stt", "file_complete", kT0 + i * 500).File("f" + std::to_string(i)));
+  }
+  ASSERT_TRUE(stage_.EtaSeconds(kT0 + 10'000));
+  EXPECT_NEAR(*stage_.EtaSeconds(kT0 + 10'000), 40.0, 1e-9);
+  // Nothing more for another 10 s: the rate halves, the ETA doubles.
+  EXPECT_NEAR(*stage_.EtaSeconds(kT0 + 20'000), 80.0, 1e-9);
+  // Nothing within the whole window: unknown.
+  EXPECT_FALSE(stage_.EtaSeconds(kT0 + 10'000 + 5 * 60 * 1000 + 1));
+}
+
+TEST_F(StageStateTest, EtaUnknownWithoutTotal) {
+  Apply(Ev(1, 1, "stt", "file_complete", kT0).File("a"));
+  EXPECT_FALSE(stage_.EtaSeconds(kT0 + 1000));
+}
+
+TEST_F(StageStateTest, FailIfProcessingOnlyAffectsRunningStages) {
+  Apply(Ev(1, 1, "stt", "stage_start", kT0).Total(10));
+  stage_.FailIfProcessing(kT0 + 3000);
+  EXPECT_EQ(stage_.status(), StageStatus::kFailed);
+  StageState done(1000);
+  done.Apply(Ev(1, 1, "x", "stage_complete"), EventType::kStageComplete);
+  done.FailIfProcessing(kT0);
+  EXPECT_EQ(done.status(), StageStatus::kComplete);
+}
+
+TEST_F(StageStateTest, CompactKeepsTheFigures) {
+  Apply(Ev(1, 1, "stt", "stage_start").Total(10));
+  Apply(Ev(2, 1, "stt", "file_complete").File("a"));
+  Apply(Ev(3, 1, "stt", "error").File("b"));
+  stage_.Compact();
+  EXPECT_EQ(stage_.processed(), 1);
+  EXPECT_EQ(stage_.failed(), 1);
+}
+
+}  // namespace
+}  // namespace pipeline_exporter
