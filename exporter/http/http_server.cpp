@@ -1,34 +1,20 @@
 #include "exporter/http/http_server.h"
 
+#include <arpa/inet.h>
 #include <civetweb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
 
 #include <cstring>
 #include <vector>
 
 namespace pipeline_exporter {
 namespace {
-
-const char* Reason(int status) {
-  switch (status) {
-    case 200: return "OK";
-    case 202: return "Accepted";
-    case 204: return "No Content";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 411: return "Length Required";
-    case 413: return "Payload Too Large";
-    case 415: return "Unsupported Media Type";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Unknown";
-  }
-}
 
 // Sent with every response; a handler's own header of the same name wins.
 const std::vector<std::pair<std::string, std::string>>& SecurityHeaders() {
@@ -49,17 +35,19 @@ bool HasHeader(const HttpResponse& r, const std::string& name) {
   return false;
 }
 
+// Through civetweb's response API, so that it knows the status and can decide keep-alive
+// and connection close itself.
 void Write(mg_connection* conn, const HttpResponse& r, bool head) {
-  std::string out = "HTTP/1.1 " + std::to_string(r.status) + " " + Reason(r.status) + "\r\n";
-  out += "Content-Type: " + r.content_type + "\r\n";
-  out += "Content-Length: " + std::to_string(r.body.size()) + "\r\n";
-  for (const auto& [k, v] : r.headers) out += k + ": " + v + "\r\n";
+  mg_response_header_start(conn, r.status);
+  mg_response_header_add(conn, "Content-Type", r.content_type.c_str(), -1);
+  const std::string length = std::to_string(r.body.size());
+  mg_response_header_add(conn, "Content-Length", length.c_str(), -1);
+  for (const auto& [k, v] : r.headers) mg_response_header_add(conn, k.c_str(), v.c_str(), -1);
   for (const auto& [k, v] : SecurityHeaders()) {
-    if (!HasHeader(r, k)) out += k + ": " + v + "\r\n";
+    if (!HasHeader(r, k)) mg_response_header_add(conn, k.c_str(), v.c_str(), -1);
   }
-  out += "\r\n";
-  if (!head) out += r.body;
-  mg_write(conn, out.data(), out.size());
+  mg_response_header_send(conn);
+  if (!head && !r.body.empty()) mg_write(conn, r.body.data(), r.body.size());
 }
 
 }  // namespace
@@ -79,8 +67,7 @@ std::string HttpServer::ListeningPorts(const std::string& address) {
   const std::string port = address.substr(colon + 1);
   if (host.empty()) return port;
   if (host == "localhost") host = "127.0.0.1";
-  if (host.front() == '[') return "+" + host + ":" + port;  // "[::1]:5066", IPv6
-  return host + ":" + port;
+  return host + ":" + port;  // civetweb takes "[::1]:5066" for IPv6 as it is
 }
 
 void HttpServer::Start() {
@@ -122,8 +109,47 @@ void HttpServer::Start() {
 
 void HttpServer::Stop() {
   if (!ctx_) return;
+  // civetweb's master thread notices the stop flag only when its poll of the listening
+  // socket returns, which can take its whole 2 s quantum; a connection wakes it at once.
+  std::atomic<bool> stopped{false};
+  std::thread waker([this, &stopped] {
+    while (!stopped.load()) {
+      WakeListener();
+      for (int i = 0; i < 10 && !stopped.load(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+    }
+  });
   mg_stop(ctx_);
+  stopped = true;
+  waker.join();
   ctx_ = nullptr;
+}
+
+void HttpServer::WakeListener() const {
+  std::string host = options_.listen_address.substr(0, options_.listen_address.rfind(':'));
+  const bool v6 = !host.empty() && host.front() == '[';
+  if (v6) host = host.substr(1, host.size() - 2);
+  if (host.empty() || host == "0.0.0.0" || host == "localhost") host = "127.0.0.1";
+  if (v6 && host == "::") host = "::1";
+  const int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return;
+  if (v6) {
+    sockaddr_in6 a{};
+    a.sin6_family = AF_INET6;
+    a.sin6_port = htons(static_cast<std::uint16_t>(port_));
+    if (inet_pton(AF_INET6, host.c_str(), &a.sin6_addr) == 1) {
+      connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    }
+  } else {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<std::uint16_t>(port_));
+    if (inet_pton(AF_INET, host.c_str(), &a.sin_addr) == 1) {
+      connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    }
+  }
+  close(fd);
 }
 
 int HttpServer::OnRequest(mg_connection* conn, void* self) {

@@ -50,6 +50,7 @@ class HttpServer {
  private:
   static int OnRequest(mg_connection* conn, void* self);
   int Serve(mg_connection* conn);
+  void WakeListener() const;
 
   HttpServerOptions options_;
   std::map<std::string, Handler> routes_;

@@ -56,8 +56,9 @@ HttpResponse HttpResponse::JsonError(int status, const std::string& message,
   HttpResponse r;
   r.status = status;
   r.content_type = "application/json";
-  nlohmann::json j = {{"error", message}};
-  j["detail"] = detail.empty() ? nlohmann::json(nullptr) : nlohmann::json(detail);
+  nlohmann::ordered_json j;
+  j["error"] = message;
+  j["detail"] = detail.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(detail);
   r.body = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return r;
 }

@@ -179,7 +179,8 @@ void DemoScenario::StepStage(std::size_t k, double seconds, std::vector<EventRow
     ProcessFile(k, file, true, out);
   }
   if (run.next_file < available || run.budget > 4) run.budget = std::min(run.budget, 4.0);
-  if (run.next_file == files_ && run.retry_queue.empty()) {
+  const bool upstream_done = k == 0 || runs_[k - 1].completed;
+  if (run.next_file == files_ && run.retry_queue.empty() && upstream_done) {
     run.completed = true;
     EventRow done = Row("stage_complete", k);
     done.total_files = files_;

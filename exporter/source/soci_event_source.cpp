@@ -2,6 +2,7 @@
 
 #include <soci/soci.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace pipeline_exporter {
@@ -64,11 +65,15 @@ auto SociEventSource::Guarded(F&& f) {
 
 FetchResult SociEventSource::FetchAfter(std::int64_t after_id, std::size_t limit) {
   return Guarded([&](soci::session& sql) {
-    std::vector<long long> id(limit), batch(limit), total(limit), processed(limit),
-        failed(limit), duration(limit), ts(limit);
-    std::vector<std::string> stage(limit), type(limit), file(limit), gpu(limit), meta(limit);
-    std::vector<soci::indicator> stage_i(limit), file_i(limit), gpu_i(limit), total_i(limit),
-        processed_i(limit), failed_i(limit), duration_i(limit), ts_i(limit), meta_i(limit);
+    // LIMIT caps the rows; SOCI's bulk fetch misbehaves with vectors of one element.
+    const std::size_t n_alloc = std::max<std::size_t>(limit, 2);
+    std::vector<long long> id(n_alloc), batch(n_alloc), total(n_alloc), processed(n_alloc),
+        failed(n_alloc), duration(n_alloc), ts(n_alloc);
+    std::vector<std::string> stage(n_alloc), type(n_alloc), file(n_alloc), gpu(n_alloc),
+        meta(n_alloc);
+    std::vector<soci::indicator> stage_i(n_alloc), file_i(n_alloc), gpu_i(n_alloc),
+        total_i(n_alloc), processed_i(n_alloc), failed_i(n_alloc), duration_i(n_alloc),
+        ts_i(n_alloc), meta_i(n_alloc);
     long long after = after_id;
     long long lim = static_cast<long long>(limit);
     soci::statement st =

@@ -1,0 +1,115 @@
+#include "exporter/config/config_loader.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace pipeline_exporter {
+namespace {
+
+std::optional<std::string> Env(const std::string& name) {
+  if (name == "DB_PASSWORD") return std::string("s3cret");
+  return std::nullopt;
+}
+
+Config Parse(const std::string& yaml) { return ParseConfig(yaml, Env); }
+
+std::string ErrorOf(const std::string& yaml) {
+  try {
+    Parse(yaml);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(ConfigLoaderTest, ParsesTheDocumentedExample) {
+  const Config c = Parse(R"(
+pipelines:
+  - name: cofi
+    database: "mysql://host=127.0.0.1 db=pipe user=exporter password=${DB_PASSWORD}"
+    table: batchExecutionLog
+    poll_interval: 250ms
+    replay: 2d
+    baseline_batches: 5
+    stages:
+      - { id: file_distribution, title: "File distribution" }
+      - { id: denoise, title: "Denoise" }
+      - stt
+web:
+  max_sse_clients: 10
+  grafana_url: "http://grafana.example/d/pipeline"
+ingest:
+  enabled: true
+  token: "${MISSING_TOKEN}"
+histogram_buckets: [0.5, 1, 10]
+)");
+  ASSERT_EQ(c.pipelines.size(), 1u);
+  const auto& p = c.pipelines[0];
+  EXPECT_EQ(p.spec.name, "cofi");
+  EXPECT_EQ(p.database, "mysql://host=127.0.0.1 db=pipe user=exporter password=s3cret");
+  EXPECT_EQ(p.poll_interval.count(), 250);
+  EXPECT_EQ(p.replay_ms, 2LL * 24 * 3600 * 1000);
+  EXPECT_EQ(p.spec.baseline_batches, 5u);
+  ASSERT_EQ(p.spec.stages.size(), 3u);
+  EXPECT_EQ(p.spec.stages[1].title, "Denoise");
+  EXPECT_EQ(p.spec.stages[2].id, "stt");
+  EXPECT_EQ(p.spec.histogram_buckets, (std::vector<double>{0.5, 1, 10}));
+  EXPECT_EQ(c.web.max_sse_clients, 10u);
+  EXPECT_TRUE(c.ingest.enabled);
+  EXPECT_EQ(c.ingest.token, "");
+}
+
+TEST(ConfigLoaderTest, DefaultsApplyToOmittedKeys) {
+  const Config c = Parse("pipelines:\n  - name: p\n");
+  const auto& p = c.pipelines[0];
+  EXPECT_EQ(p.database, kDefaultDatabase);
+  EXPECT_EQ(p.table, "batchExecutionLog");
+  EXPECT_EQ(p.poll_interval.count(), 500);
+  EXPECT_EQ(p.replay_ms, 7LL * 24 * 3600 * 1000);
+  EXPECT_EQ(p.spec.baseline_batches, 10u);
+  EXPECT_EQ(p.spec.max_stages, 64u);
+  EXPECT_EQ(c.web.max_sse_clients, 64u);
+  EXPECT_FALSE(c.ingest.enabled);
+}
+
+TEST(ConfigLoaderTest, ErrorsNameTheKey) {
+  EXPECT_EQ(ErrorOf("pipelines:\n  - name: p\n    poll_interval: 5x\n"),
+            "pipelines[0].poll_interval: invalid duration \"5x\" (examples: 500ms, 30s, 7d, 1h30m)");
+  EXPECT_EQ(ErrorOf("pipelines:\n  - name: p\n    pol_interval: 5s\n").rfind("pipelines[0].pol_interval: unknown key", 0), 0u);
+  EXPECT_EQ(ErrorOf("pipelines:\n  - name: p\n    table: \"x; DROP TABLE y\"\n").rfind("pipelines[0].table:", 0), 0u);
+  EXPECT_EQ(ErrorOf("pipelines:\n  - name: p\n    database: \"oracle://x\"\n").rfind("pipelines[0].database:", 0), 0u);
+  EXPECT_EQ(ErrorOf("pipelines:\n  - name: p\n  - name: p\n"), "pipelines[1].name: duplicate pipeline \"p\"");
+  EXPECT_EQ(ErrorOf("pipelines:\n  - name: p\n    stages: [a, a]\n"), "pipelines[0].stages[1].id: duplicate stage \"a\"");
+  EXPECT_EQ(ErrorOf("pipelines: []\n"), "pipelines: must be a non-empty list");
+  EXPECT_EQ(ErrorOf("histogram_buckets: [1, 0.5]\npipelines:\n  - name: p\n"),
+            "histogram_buckets[1]: buckets must be strictly increasing");
+  EXPECT_EQ(ErrorOf("web:\n  max_sse_clients: 0\npipelines:\n  - name: p\n"),
+            "web.max_sse_clients: must be between 1 and 1000, got 0");
+  EXPECT_EQ(ErrorOf("pipelines:\n  - name: p\n    baseline_batches: many\n"),
+            "pipelines[0].baseline_batches: must be a whole number, got \"many\"");
+  EXPECT_EQ(ErrorOf("pipelines:\n  - database: x\n").rfind("pipelines[0].name: is required", 0), 0u);
+  EXPECT_EQ(ErrorOf("pipelines: [\n").rfind("invalid YAML at line", 0), 0u);
+  EXPECT_EQ(ErrorOf("ingest:\n  enabled: yes please\npipelines:\n  - name: p\n"),
+            "ingest.enabled: must be true or false, got \"yes please\"");
+}
+
+TEST(ConfigLoaderTest, FileErrorsStartWithThePath) {
+  const std::string path = ::testing::TempDir() + "/bad_config.yml";
+  std::ofstream(path) << "pipelines:\n  - name: p\n    replay: forever\n";
+  try {
+    LoadConfigFile(path);
+    FAIL() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind(path + ": pipelines[0].replay:", 0), 0u) << e.what();
+  }
+  try {
+    LoadConfigFile(path + ".missing");
+    FAIL() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot read"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace pipeline_exporter

@@ -1,0 +1,121 @@
+#include "exporter/core/pipeline_collector.h"
+
+#include <gtest/gtest.h>
+#include <prometheus/text_serializer.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "exporter/core/build_info_collector.h"
+#include "tests/fakes/event_builder.h"
+#include "tests/fakes/fake_clock.h"
+
+namespace pipeline_exporter {
+namespace {
+
+constexpr std::int64_t kT0 = 1'705'132'800'000;  // 2024-01-13T08:00:00Z
+
+// A fixed log covering every rule: a finished batch, then a current batch with a complete
+// stage, a processing stage with checkpoints, a retry, a failure and a pending stage, one
+// batch-level error, and one bad row.
+std::vector<StageEvent> FixedLog() {
+  std::vector<StageEvent> log;
+  std::int64_t id = 0;
+  auto add = [&](std::int64_t batch, const char* stage, const char* type, std::int64_t at_s) {
+    log.push_back(Ev(++id, batch, stage, type, kT0 + at_s * 1000));
+    return &log.back();
+  };
+  add(1, "", "batch_start", 0)->batch_metadata = R"({"batchDate":"2024-01-12","batchNumber":2})";
+  add(1, "denoise", "stage_start", 1)->total_files = 2;
+  add(1, "denoise", "file_complete", 3)->file_name = "a.wav";
+  add(1, "denoise", "file_complete", 5)->file_name = "b.wav";
+  add(1, "denoise", "stage_complete", 41)->processed_files = 2;
+  add(1, "", "batch_complete", 42);
+
+  add(2, "", "batch_start", 100)->batch_metadata = R"({"batchDate":"2024-01-13","batchNumber":3})";
+  add(2, "denoise", "stage_start", 101)->total_files = 4;
+  for (const char* f : {"a.wav", "b.wav", "c.wav", "d.wav"}) {
+    StageEvent* e = add(2, "denoise", "file_complete", 105);
+    e->file_name = f;
+    e->duration_ms = 1200;
+  }
+  add(2, "denoise", "stage_complete", 121)->processed_files = 4;
+  add(2, "stt", "stage_start", 122)->total_files = 4;
+  add(2, "stt", "file_start", 122)->file_name = "a.wav";
+  add(2, "stt", "file_complete", 124)->file_name = "a.wav";  // 2 s from file_start
+  StageEvent* err = add(2, "stt", "error", 125);
+  err->file_name = "b.wav";
+  add(2, "stt", "file_complete", 130)->file_name = "b.wav";  // retried: now processed
+  add(2, "stt", "error", 131)->file_name = "c.wav";
+  StageEvent* cp = add(2, "stt", "stage_progress", 132);
+  cp->processed_files = 2;
+  cp->failed_files = 1;
+  cp->total_files = 4;
+  add(2, "", "error", 133);
+  add(2, "stt", "stage_shuffled", 134);  // unknown type: rejected and counted
+  return log;
+}
+
+std::string RenderFixedLog() {
+  FakeClock clock(kT0 + 140'000);
+  PipelineSpec spec;
+  spec.name = "cofi";
+  spec.stages = {{"denoise", "Denoise"}, {"stt", "Speech to text"}, {"llm1", "LLM summary"}};
+  PipelineStore store(spec, clock);
+  store.Apply(FixedLog());
+  PollRecord poll;
+  poll.ok = true;
+  poll.duration_seconds = 0.004;
+  poll.finished_ms = kT0 + 139'000;
+  poll.db_now_ms = kT0 + 140'000;
+  poll.high_water_mark = static_cast<std::int64_t>(FixedLog().size());
+  store.RecordPoll(poll);
+
+  PipelineCollector collector({&store});
+  BuildInfoCollector build_info("1.2.3", "abcdef");
+  auto families = collector.Collect();
+  auto more = build_info.Collect();
+  families.insert(families.end(), more.begin(), more.end());
+  return prometheus::TextSerializer().Serialize(families);
+}
+
+TEST(PipelineCollectorTest, GoldenMetricsText) {
+  const std::string actual = RenderFixedLog();
+  const std::string path = std::string(PE_TEST_DATA_DIR) + "/golden/metrics.prom";
+  if (std::getenv("PE_UPDATE_GOLDEN")) {
+    std::ofstream(path) << actual;
+    GTEST_FAIL() << "golden file rewritten: " << path << " (unset PE_UPDATE_GOLDEN)";
+  }
+  std::ifstream in(path);
+  ASSERT_TRUE(in) << "missing golden file " << path << "; run with PE_UPDATE_GOLDEN=1";
+  std::stringstream expected;
+  expected << in.rdbuf();
+  EXPECT_EQ(actual, expected.str()) << "to accept a deliberate change: PE_UPDATE_GOLDEN=1";
+}
+
+TEST(PipelineCollectorTest, RendersTheValuesOfTheWorkedRules) {
+  const std::string text = RenderFixedLog();
+  auto has = [&](const std::string& line) {
+    return text.find("\n" + line + "\n") != std::string::npos;
+  };
+  EXPECT_TRUE(has(R"(pipeline_stage_files_processed{pipeline="cofi",pipeline_stage="stt"} 2)"));
+  EXPECT_TRUE(has(R"(pipeline_stage_files_failed{pipeline="cofi",pipeline_stage="stt"} 1)"));
+  EXPECT_TRUE(has(R"(pipeline_stage_progress_ratio{pipeline="cofi",pipeline_stage="stt"} 0.75)"));
+  EXPECT_TRUE(has(R"(pipeline_stage_status{pipeline="cofi",pipeline_stage="denoise",status="complete"} 1)"));
+  EXPECT_TRUE(has(R"(pipeline_stage_status{pipeline="cofi",pipeline_stage="llm1",status="pending"} 1)"));
+  EXPECT_TRUE(has(R"(pipeline_stage_duration_seconds{pipeline="cofi",pipeline_stage="denoise"} 20)"));
+  EXPECT_TRUE(has(R"(pipeline_stage_duration_seconds{pipeline="cofi",pipeline_stage="stt"} 18)"));
+  EXPECT_TRUE(has(R"(pipeline_stage_typical_duration_seconds{pipeline="cofi",pipeline_stage="denoise"} 40)"));
+  EXPECT_TRUE(has(R"(pipeline_batch_info{pipeline="cofi",batch_id="2",batch_date="2024-01-13",batch_number="3"} 1)"));
+  EXPECT_TRUE(has(R"(pipeline_batches_total{pipeline="cofi",outcome="complete"} 1)"));
+  EXPECT_TRUE(has(R"(pipeline_exporter_invalid_events_total{pipeline="cofi",reason="unknown_event_type"} 1)"));
+  EXPECT_TRUE(has(R"(pipeline_exporter_event_lag_seconds{pipeline="cofi"} 7)"));
+  EXPECT_TRUE(has(R"(pipeline_files_completed_total{pipeline="cofi",pipeline_stage="denoise"} 6)"));
+  EXPECT_TRUE(has(R"(pipeline_events_total{pipeline="cofi",pipeline_stage="",event_type="error"} 1)"));
+  EXPECT_TRUE(has(R"(pipeline_file_duration_seconds_bucket{pipeline="cofi",pipeline_stage="stt",le="2"} 1)"));
+  EXPECT_TRUE(has(R"(pipeline_exporter_build_info{version="1.2.3",revision="abcdef"} 1)"));
+}
+
+}  // namespace
+}  // namespace pipeline_exporter

@@ -1,0 +1,84 @@
+#include "tests/fakes/http_client.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <chrono>
+
+namespace pipeline_exporter {
+
+HttpResult HttpRequestRaw(int port, const std::string& method, const std::string& target,
+                          const std::string& body, const HeaderList& headers, int timeout_ms) {
+  HttpResult result;
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return result;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return result;
+  }
+  std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+  for (const auto& [k, v] : headers) req += k + ": " + v + "\r\n";
+  if (!body.empty() || method == "POST") req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  req += "\r\n" + body;
+  for (std::size_t sent = 0; sent < req.size();) {
+    const ssize_t n = send(fd, req.data() + sent, req.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) break;
+    sent += static_cast<std::size_t>(n);
+  }
+  std::string raw;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  char buf[65536];
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          deadline - std::chrono::steady_clock::now()).count();
+    if (left <= 0) break;
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, static_cast<int>(left)) <= 0) break;
+    const ssize_t n = recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    raw.append(buf, static_cast<std::size_t>(n));
+    // Stop at the end of a response with a Content-Length instead of waiting for the
+    // server to close the connection.
+    const auto end = raw.find("\r\n\r\n");
+    if (end == std::string::npos) continue;
+    std::string lower = raw.substr(0, end);
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const auto cl = lower.find("\r\ncontent-length:");
+    if (cl != std::string::npos &&
+        raw.size() - (end + 4) >= std::stoull(lower.substr(cl + 17)) && method != "HEAD") {
+      break;
+    }
+  }
+  close(fd);
+  const auto head_end = raw.find("\r\n\r\n");
+  if (head_end == std::string::npos) return result;
+  const std::string head = raw.substr(0, head_end);
+  result.body = raw.substr(head_end + 4);
+  std::size_t line_end = head.find("\r\n");
+  const std::string status_line = head.substr(0, line_end);
+  const auto sp = status_line.find(' ');
+  if (sp != std::string::npos) result.status = std::atoi(status_line.c_str() + sp + 1);
+  while (line_end != std::string::npos) {
+    const std::size_t start = line_end + 2;
+    line_end = head.find("\r\n", start);
+    const std::string line = head.substr(start, line_end == std::string::npos ? std::string::npos : line_end - start);
+    const auto colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    std::string name = line.substr(0, colon);
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string value = line.substr(colon + 1);
+    while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+    result.headers[name] = value;
+  }
+  return result;
+}
+
+}  // namespace pipeline_exporter

@@ -1,0 +1,31 @@
+#pragma once
+// A minimal blocking HTTP/1.1 client over a loopback socket, for tests that talk to a real
+// server: one request per connection ("Connection: close"), the whole response read.
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace pipeline_exporter {
+
+struct HttpResult {
+  int status = 0;  // 0: no connection or no response
+  std::map<std::string, std::string> headers;  // names lower-cased
+  std::string body;
+  std::string Header(const std::string& lower_name) const {
+    auto it = headers.find(lower_name);
+    return it == headers.end() ? std::string() : it->second;
+  }
+};
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+HttpResult HttpRequestRaw(int port, const std::string& method, const std::string& target,
+                          const std::string& body, const HeaderList& headers,
+                          int timeout_ms = 5000);
+
+inline HttpResult HttpGet(int port, const std::string& target, const HeaderList& headers = {}) {
+  return HttpRequestRaw(port, "GET", target, "", headers);
+}
+
+}  // namespace pipeline_exporter

@@ -1,0 +1,133 @@
+#include "exporter/source/soci_event_source.h"
+
+#include <gtest/gtest.h>
+#include <soci/soci.h>
+
+#include "exporter/source/event_writer.h"
+#include "exporter/source/schema_bootstrap.h"
+#include "tests/fakes/temp_dir.h"
+
+namespace pipeline_exporter {
+namespace {
+
+class SociEventSourceTest : public ::testing::Test {
+ protected:
+  SociEventSourceTest() : cs_("sqlite3://db=" + dir_.File("events.db")) {
+    EXPECT_TRUE(EnsureEventTable(cs_, "batchExecutionLog"));
+    sql_.open(cs_);
+  }
+  TempDir dir_;
+  std::string cs_;
+  soci::session sql_;
+};
+
+TEST_F(SociEventSourceTest, BootstrapIsIdempotent) {
+  EXPECT_FALSE(EnsureEventTable(cs_, "batchExecutionLog"));
+  EXPECT_TRUE(EnsureEventTable(cs_, "otherLog"));  // a configured table name is honoured
+  int n = -1;
+  sql_ << "SELECT COUNT(*) FROM otherLog", soci::into(n);
+  EXPECT_EQ(n, 0);
+}
+
+TEST_F(SociEventSourceTest, ReadsRowsInIdOrderWithUtcMilliseconds) {
+  sql_ << "INSERT INTO batchExecutionLog (batchId, stage, eventType, totalFiles, timestamp) "
+          "VALUES (3, 'stt', 'stage_start', 500, '2024-01-13 08:00:00.250')";
+  sql_ << "INSERT INTO batchExecutionLog (batchId, stage, eventType, fileName, gpuIp, durationMs, "
+          "requestPayload, response, timestamp) VALUES (3, 'stt', 'file_complete', 'a.wav', "
+          "'10.0.0.1', 1234, '{\"big\":1}', '{\"text\":\"hi\"}', '2024-01-13T08:00:01.999Z')";
+  SociEventSource source(cs_, "batchExecutionLog");
+  const FetchResult r = source.FetchAfter(0, 100);
+  ASSERT_EQ(r.events.size(), 2u);
+  const StageEvent& a = r.events[0];
+  EXPECT_EQ(a.id, 1);
+  EXPECT_EQ(a.batch_id, 3);
+  EXPECT_EQ(a.stage, "stt");
+  EXPECT_EQ(a.event_type, "stage_start");
+  EXPECT_EQ(a.total_files, 500);
+  EXPECT_FALSE(a.processed_files);
+  EXPECT_FALSE(a.file_name);
+  EXPECT_EQ(a.timestamp_ms, 1705132800250);
+  const StageEvent& b = r.events[1];
+  EXPECT_EQ(b.file_name, "a.wav");
+  EXPECT_EQ(b.gpu_ip, "10.0.0.1");
+  EXPECT_EQ(b.duration_ms, 1234);
+  EXPECT_EQ(b.timestamp_ms, 1705132801999);
+  EXPECT_FALSE(b.batch_metadata);  // payloads of other event types are not read
+  ASSERT_TRUE(r.db_now_ms);
+  EXPECT_GT(*r.db_now_ms, 1705132801999);
+
+  EXPECT_EQ(source.FetchAfter(1, 100).events.size(), 1u);
+  EXPECT_EQ(source.FetchAfter(0, 1).events.size(), 1u);
+  EXPECT_TRUE(source.FetchAfter(2, 100).events.empty());
+}
+
+TEST_F(SociEventSourceTest, BatchStartMetadataIsReadButCapped) {
+  const std::string big(5000, 'x');
+  sql_ << "INSERT INTO batchExecutionLog (batchId, eventType, requestPayload) VALUES (1, "
+          "'batch_start', '{\"batchDate\":\"2024-01-13\"}')";
+  sql_ << "INSERT INTO batchExecutionLog (batchId, eventType, requestPayload) VALUES (2, "
+          "'batch_start', :p)",
+      soci::use(big);
+  SociEventSource source(cs_, "batchExecutionLog");
+  const auto r = source.FetchAfter(0, 10);
+  ASSERT_EQ(r.events.size(), 2u);
+  EXPECT_EQ(r.events[0].batch_metadata, "{\"batchDate\":\"2024-01-13\"}");
+  EXPECT_EQ(r.events[1].batch_metadata->size(), 1024u);
+}
+
+TEST_F(SociEventSourceTest, UnparsableTimestampBecomesZeroForTheValidator) {
+  sql_ << "INSERT INTO batchExecutionLog (batchId, stage, eventType, timestamp) VALUES (1, 'a', "
+          "'stage_start', 'yesterday-ish')";
+  SociEventSource source(cs_, "batchExecutionLog");
+  const auto r = source.FetchAfter(0, 10);
+  ASSERT_EQ(r.events.size(), 1u);
+  EXPECT_EQ(r.events[0].timestamp_ms, 0);
+}
+
+TEST_F(SociEventSourceTest, ReplayStartsAtTheFirstEventOfActiveBatches) {
+  sql_ << "INSERT INTO batchExecutionLog (batchId, stage, eventType, timestamp) VALUES "
+          "(1, 'a', 'stage_start', '2024-01-01 00:00:00.000'), "
+          "(2, 'a', 'stage_start', '2024-01-05 00:00:00.000'), "
+          "(1, 'a', 'stage_complete', '2024-01-06 00:00:00.000'), "
+          "(2, 'a', 'stage_complete', '2024-01-10 00:00:00.000')";
+  SociEventSource source(cs_, "batchExecutionLog");
+  // Cutoff 2024-01-08: only batch 2 has events after it; it began at id 2.
+  EXPECT_EQ(source.StartAfterId(1704672000000), 1);
+  // Cutoff 2024-01-05 12:00: batches 1 and 2 are active → from id 1.
+  EXPECT_EQ(source.StartAfterId(1704456000000), 0);
+  // Nothing newer than the cutoff: start after the newest row.
+  EXPECT_EQ(source.StartAfterId(1800000000000), 4);
+}
+
+TEST_F(SociEventSourceTest, MissingDatabaseTableFailsWithAMessageAndRecovers) {
+  SociEventSource source(cs_, "noSuchTable");
+  EXPECT_THROW(source.FetchAfter(0, 10), std::exception);
+  EnsureEventTable(cs_, "noSuchTable");
+  EXPECT_NO_THROW(source.FetchAfter(0, 10));
+}
+
+TEST_F(SociEventSourceTest, WriterInsertsAllOrNothingAndReturnsIds) {
+  EventWriter writer(cs_, "batchExecutionLog");
+  EventRow row;
+  row.batch_id = 9;
+  row.stage = "stt";
+  row.event_type = "file_complete";
+  row.file_name = "a.wav";
+  row.request_payload = "{\"q\":1}";
+  const auto ids = writer.Insert({row, row});
+  EXPECT_EQ(ids, (std::vector<std::int64_t>{1, 2}));
+  EXPECT_EQ(writer.MaxBatchId(), 9);
+  SociEventSource source(cs_, "batchExecutionLog");
+  const auto r = source.FetchAfter(0, 10);
+  ASSERT_EQ(r.events.size(), 2u);
+  EXPECT_GT(r.events[0].timestamp_ms, 1700000000000);  // the database default: now
+  EXPECT_FALSE(r.events[0].total_files);
+}
+
+TEST(SociEventSourceConstructionTest, RejectsUnknownDatabasesAndUnsafeTableNames) {
+  EXPECT_THROW(SociEventSource("oracle://x", "t"), std::invalid_argument);
+  EXPECT_THROW(SociEventSource("sqlite3://db=x.db", "t; DROP TABLE t"), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace pipeline_exporter

@@ -1,0 +1,148 @@
+#include "exporter/source/tailer.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "tests/fakes/event_builder.h"
+#include "tests/fakes/fake_clock.h"
+#include "tests/fakes/fake_event_source.h"
+#include "tests/fakes/wait.h"
+
+namespace pipeline_exporter {
+namespace {
+
+constexpr std::int64_t kNow = 1'700'000'000'000;
+
+class TailerTest : public ::testing::Test {
+ protected:
+  TailerTest() : store_(Spec(), clock_) {}
+  static PipelineSpec Spec() {
+    PipelineSpec s;
+    s.name = "p";
+    return s;
+  }
+  Tailer MakeTailer(TailerOptions o = {}) { return Tailer(store_, source_, source_, clock_, o); }
+  std::uint64_t Invalid(InvalidReason r) {
+    return store_.Snapshot().invalid_events_total[static_cast<std::size_t>(r)];
+  }
+  double Processed(const std::string& stage) {
+    for (const auto& s : store_.Snapshot().stages) {
+      if (s.id == stage) return s.processed;
+    }
+    return -1;
+  }
+
+  FakeClock clock_{kNow};
+  FakeEventSource source_;
+  PipelineStore store_;
+};
+
+TEST_F(TailerTest, ReadsEverythingInPagesAndRecordsThePoll) {
+  for (int i = 0; i < 25; ++i) source_.Append(Ev(0, 1, "stt", "file_complete", kNow - 1000).File("f" + std::to_string(i)));
+  source_.db_now_ms = kNow + 500;
+  TailerOptions o;
+  o.fetch_limit = 10;
+  Tailer tailer = MakeTailer(o);
+  EXPECT_TRUE(tailer.PollOnce());
+  EXPECT_EQ(Processed("stt"), 25);
+  const auto snap = store_.Snapshot();
+  EXPECT_TRUE(snap.tail.db_up);
+  EXPECT_EQ(snap.tail.last_event_id, 25);
+  EXPECT_DOUBLE_EQ(*snap.tail.lag_seconds, 1.5);
+  EXPECT_EQ(snap.tail.poll_duration.count, 1u);
+  EXPECT_GE(source_.fetches(), 3);
+
+  // Only new rows are applied on the next poll.
+  source_.Append(Ev(0, 1, "stt", "file_complete", kNow).File("late"));
+  EXPECT_TRUE(tailer.PollOnce());
+  EXPECT_EQ(Processed("stt"), 26);
+  EXPECT_EQ(store_.Snapshot().stages[0].files_completed_total, 26u);
+}
+
+TEST_F(TailerTest, BadRowsAreSkippedCountedAndNeverStopTheTail) {
+  source_.Append(Ev(0, 1, "stt", "stage_start", kNow).Total(10));
+  source_.Append(Ev(0, 1, "stt", "exploded", kNow));                         // unknown_event_type
+  source_.Append(Ev(0, 1, "", "file_complete", kNow).File("x"));             // missing_stage
+  source_.Append(Ev(0, 1, "stt", "stage_progress", kNow).Processed(-3));     // invalid_count
+  source_.Append(Ev(0, 1, "st\xC3", "stage_start", kNow));                   // invalid_utf8
+  source_.Append(Ev(0, 1, "stt", "file_complete", 0).File("y"));             // invalid_timestamp
+  source_.Append(Ev(0, 1, "stt", "file_complete", kNow).File("a"));
+  source_.Append(Ev(0, 1, "stt", "file_complete", kNow).File("b"));
+  Tailer tailer = MakeTailer();
+  EXPECT_TRUE(tailer.PollOnce());
+  EXPECT_EQ(Processed("stt"), 2);
+  EXPECT_EQ(Invalid(InvalidReason::kUnknownEventType), 1u);
+  EXPECT_EQ(Invalid(InvalidReason::kMissingStage), 1u);
+  EXPECT_EQ(Invalid(InvalidReason::kInvalidCount), 1u);
+  EXPECT_EQ(Invalid(InvalidReason::kInvalidUtf8), 1u);
+  EXPECT_EQ(Invalid(InvalidReason::kInvalidTimestamp), 1u);
+  EXPECT_EQ(store_.Snapshot().tail.last_event_id, 8);
+}
+
+TEST_F(TailerTest, AnOutageIsReportedAndNothingIsLostOrDoubled) {
+  source_.Append(Ev(0, 1, "stt", "file_complete", kNow).File("a"));
+  Tailer tailer = MakeTailer();
+  EXPECT_TRUE(tailer.PollOnce());
+  source_.SetDown(true);
+  source_.Append(Ev(0, 1, "stt", "file_complete", kNow).File("b"));
+  EXPECT_FALSE(tailer.PollOnce());
+  EXPECT_FALSE(tailer.PollOnce());
+  auto snap = store_.Snapshot();
+  EXPECT_FALSE(snap.tail.db_up);
+  EXPECT_EQ(snap.tail.poll_errors, 2u);
+  EXPECT_EQ(snap.stages[0].processed, 1);
+  source_.SetDown(false);
+  source_.Append(Ev(0, 1, "stt", "file_complete", kNow).File("c"));
+  EXPECT_TRUE(tailer.PollOnce());
+  snap = store_.Snapshot();
+  EXPECT_TRUE(snap.tail.db_up);
+  EXPECT_EQ(snap.stages[0].processed, 3);
+  EXPECT_EQ(snap.stages[0].files_completed_total, 3u);
+}
+
+TEST_F(TailerTest, DatabaseDownAtStartIsRetriedThenReplayed) {
+  source_.Append(Ev(0, 1, "stt", "file_complete", kNow).File("a"));
+  source_.SetDown(true);
+  Tailer tailer = MakeTailer();
+  EXPECT_FALSE(tailer.PollOnce());
+  source_.SetDown(false);
+  EXPECT_TRUE(tailer.PollOnce());
+  EXPECT_EQ(Processed("stt"), 1);
+}
+
+TEST_F(TailerTest, ReplayStartsAtTheFirstEventOfBatchesActiveInTheWindow) {
+  const std::int64_t day = 24LL * 3600 * 1000;
+  source_.Append(Ev(0, 1, "stt", "file_complete", kNow - 10 * day).File("old"));  // batch 1: too old
+  source_.Append(Ev(0, 2, "stt", "stage_start", kNow - 8 * day).Total(3));       // batch 2 began
+  source_.Append(Ev(0, 2, "stt", "file_complete", kNow - 8 * day).File("a"));    // before the window
+  source_.Append(Ev(0, 2, "stt", "file_complete", kNow - 1 * day).File("b"));    // and goes on in it
+  TailerOptions o;
+  o.replay_ms = 7 * day;
+  Tailer tailer = MakeTailer(o);
+  EXPECT_TRUE(tailer.PollOnce());
+  const auto snap = store_.Snapshot();
+  EXPECT_EQ(snap.current_batch->id, 2);
+  EXPECT_EQ(snap.stages[0].processed, 2);
+  EXPECT_EQ(snap.stages[0].files, 3);
+  EXPECT_EQ(snap.stages[0].files_completed_total, 2u);  // batch 1 was not read
+}
+
+TEST_F(TailerTest, ThreadPollsUntilStoppedAndNudgeWakesIt) {
+  TailerOptions o;
+  o.poll_interval = std::chrono::hours(1);  // only a nudge can make it poll again
+  Tailer tailer = MakeTailer(o);
+  tailer.Start();
+  // The first poll happens at once; wait for it by watching the store, not the clock.
+  ASSERT_TRUE(WaitUntil([&] { return store_.Snapshot().tail.poll_duration.count > 0; }));
+  ASSERT_EQ(store_.Snapshot().tail.poll_duration.count, 1u);
+  source_.Append(Ev(0, 1, "stt", "file_complete", kNow).File("a"));
+  tailer.Nudge();
+  EXPECT_TRUE(WaitUntil([&] { return Processed("stt") == 1; }));
+  const auto started = std::chrono::steady_clock::now();
+  tailer.Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(1));
+}
+
+}  // namespace
+}  // namespace pipeline_exporter
