@@ -1,10 +1,10 @@
 // pipeline_exporter: flags → config → logging → app; then wait for SIGINT/SIGTERM.
 
 #include <signal.h>
+#include <spdlog/spdlog.h>
 
 #include <cstdio>
 #include <iostream>
-#include <spdlog/spdlog.h>
 
 #include "exporter/app/exporter_app.h"
 #include "exporter/app/logging.h"

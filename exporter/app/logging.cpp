@@ -25,7 +25,7 @@ class JsonMembersFlag final : public spdlog::custom_flag_formatter {
 }  // namespace
 
 std::string LogfmtToJsonMembers(const std::string& s) {
-  nlohmann::json obj = nlohmann::json::object();
+  nlohmann::ordered_json obj = nlohmann::ordered_json::object();
   std::size_t i = 0;
   std::string loose;  // text that was not key=value
   while (i < s.size()) {
@@ -45,10 +45,17 @@ std::string LogfmtToJsonMembers(const std::string& s) {
         if (s[i] == '\\' && i + 1 < s.size()) {
           ++i;
           switch (s[i]) {
-            case 'n': value += '\n'; break;
-            case 'r': value += '\r'; break;
-            case 't': value += '\t'; break;
-            default: value += s[i];
+            case 'n':
+              value += '\n';
+              break;
+            case 'r':
+              value += '\r';
+              break;
+            case 't':
+              value += '\t';
+              break;
+            default:
+              value += s[i];
           }
         } else {
           value += s[i];
@@ -67,10 +74,10 @@ std::string LogfmtToJsonMembers(const std::string& s) {
 }
 
 void ConfigureLogging(const std::string& level, const std::string& format) {
-  auto logger = std::make_shared<spdlog::logger>(
-      "pipeline_exporter", std::make_shared<spdlog::sinks::stderr_sink_mt>());
-  auto formatter = std::make_unique<spdlog::pattern_formatter>(
-      spdlog::pattern_time_type::utc, std::string("\n"));
+  auto logger = std::make_shared<spdlog::logger>("pipeline_exporter",
+                                                 std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc,
+                                                               std::string("\n"));
   if (format == "json") {
     formatter->add_flag<JsonMembersFlag>('*').set_pattern(
         R"({"ts":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l",%*})");

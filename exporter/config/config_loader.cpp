@@ -67,10 +67,11 @@ class Reader {
     char* end = nullptr;
     errno = 0;
     const long long v = std::strtoll(s.c_str(), &end, 10);
-    if (s.empty() || *end != '\0' || errno != 0) Fail(key, "must be a whole number, got \"" + s + "\"");
+    if (s.empty() || *end != '\0' || errno != 0)
+      Fail(key, "must be a whole number, got \"" + s + "\"");
     if (v < min || v > max) {
-      Fail(key, "must be between " + std::to_string(min) + " and " + std::to_string(max) +
-                    ", got " + s);
+      Fail(key,
+           "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " + s);
     }
     return v;
   }
@@ -136,26 +137,32 @@ PipelineConfig ReadPipeline(const Reader& r, const YAML::Node& node, const std::
   }
   if (node["table"]) {
     p.table = r.Str(node["table"], key + ".table");
-    bool ok = !p.table.empty() && p.table.size() <= 64 && !std::isdigit(static_cast<unsigned char>(p.table[0]));
+    bool ok = !p.table.empty() && p.table.size() <= 64 &&
+              !std::isdigit(static_cast<unsigned char>(p.table[0]));
     for (char c : p.table) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
     if (!ok) Fail(key + ".table", "must be a plain SQL identifier (letters, digits, _)");
   }
   if (node["poll_interval"]) {
-    p.poll_interval = std::chrono::milliseconds(r.Duration(node["poll_interval"], key + ".poll_interval", 10));
+    p.poll_interval =
+        std::chrono::milliseconds(r.Duration(node["poll_interval"], key + ".poll_interval", 10));
   }
   if (node["replay"]) p.replay_ms = r.Duration(node["replay"], key + ".replay", 0);
   if (node["gap_grace_period"]) {
     p.gap_grace_ms = r.Duration(node["gap_grace_period"], key + ".gap_grace_period", 0);
   }
-  if (node["eta_window"]) p.spec.eta_window_ms = r.Duration(node["eta_window"], key + ".eta_window", 1000);
+  if (node["eta_window"])
+    p.spec.eta_window_ms = r.Duration(node["eta_window"], key + ".eta_window", 1000);
   if (node["baseline_batches"]) {
-    p.spec.baseline_batches = static_cast<std::size_t>(r.Int(node["baseline_batches"], key + ".baseline_batches", 1, 1000));
+    p.spec.baseline_batches = static_cast<std::size_t>(
+        r.Int(node["baseline_batches"], key + ".baseline_batches", 1, 1000));
   }
   if (node["max_stages"]) {
-    p.spec.max_stages = static_cast<std::size_t>(r.Int(node["max_stages"], key + ".max_stages", 1, 1000));
+    p.spec.max_stages =
+        static_cast<std::size_t>(r.Int(node["max_stages"], key + ".max_stages", 1, 1000));
   }
   if (node["max_batches"]) {
-    p.spec.max_batches_kept = static_cast<std::size_t>(r.Int(node["max_batches"], key + ".max_batches", 2, 100000));
+    p.spec.max_batches_kept =
+        static_cast<std::size_t>(r.Int(node["max_batches"], key + ".max_batches", 2, 100000));
   }
   if (const auto stages = node["stages"]) {
     const std::string sk = key + ".stages";
@@ -198,7 +205,8 @@ Config ParseConfig(const std::string& yaml_text, const EnvLookup& env) {
   if (root.IsNull()) Fail("pipelines", "is required");
   r.CheckKeys(root, "", {"pipelines", "web", "ingest", "histogram_buckets"});
   std::vector<double> buckets = DefaultHistogramBuckets();
-  if (root["histogram_buckets"]) buckets = ReadBuckets(r, root["histogram_buckets"], "histogram_buckets");
+  if (root["histogram_buckets"])
+    buckets = ReadBuckets(r, root["histogram_buckets"], "histogram_buckets");
 
   const auto pipelines = root["pipelines"];
   if (!pipelines || !pipelines.IsSequence() || pipelines.size() == 0) {
@@ -208,7 +216,8 @@ Config ParseConfig(const std::string& yaml_text, const EnvLookup& env) {
   for (std::size_t i = 0; i < pipelines.size(); ++i) {
     const std::string key = "pipelines[" + std::to_string(i) + "]";
     PipelineConfig p = ReadPipeline(r, pipelines[i], key);
-    if (!names.insert(p.spec.name).second) Fail(key + ".name", "duplicate pipeline \"" + p.spec.name + "\"");
+    if (!names.insert(p.spec.name).second)
+      Fail(key + ".name", "duplicate pipeline \"" + p.spec.name + "\"");
     p.spec.histogram_buckets = buckets;
     c.pipelines.push_back(std::move(p));
   }
@@ -216,7 +225,8 @@ Config ParseConfig(const std::string& yaml_text, const EnvLookup& env) {
   if (const auto web = root["web"]) {
     r.CheckKeys(web, "web", {"max_sse_clients", "grafana_url"});
     if (web["max_sse_clients"]) {
-      c.web.max_sse_clients = static_cast<std::size_t>(r.Int(web["max_sse_clients"], "web.max_sse_clients", 1, 1000));
+      c.web.max_sse_clients =
+          static_cast<std::size_t>(r.Int(web["max_sse_clients"], "web.max_sse_clients", 1, 1000));
     }
     if (web["grafana_url"]) c.web.grafana_url = r.Str(web["grafana_url"], "web.grafana_url");
   }

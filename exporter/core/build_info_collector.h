@@ -2,10 +2,10 @@
 // pipeline_exporter_build_info: one constant series naming the version and revision.
 // Thread-safe (immutable after construction).
 
+#include <prometheus/collectable.h>
+
 #include <string>
 #include <vector>
-
-#include <prometheus/collectable.h>
 
 namespace pipeline_exporter {
 

@@ -10,10 +10,10 @@ constexpr std::array<std::string_view, kEventTypeCount> kNames = {
 };
 
 constexpr std::array<EventType, kEventTypeCount> kAll = {
-    EventType::kBatchStart,    EventType::kBatchComplete, EventType::kBatchFailed,
-    EventType::kStageStart,    EventType::kStageProgress, EventType::kStageComplete,
-    EventType::kStageFailed,   EventType::kFileStart,     EventType::kFileComplete,
-    EventType::kError,         EventType::kWarning,       EventType::kInfo,
+    EventType::kBatchStart,  EventType::kBatchComplete, EventType::kBatchFailed,
+    EventType::kStageStart,  EventType::kStageProgress, EventType::kStageComplete,
+    EventType::kStageFailed, EventType::kFileStart,     EventType::kFileComplete,
+    EventType::kError,       EventType::kWarning,       EventType::kInfo,
 };
 
 }  // namespace

@@ -2,11 +2,11 @@
 // Small helpers for building prometheus::MetricFamily values by hand, shared by the
 // collectors. Pure; thread-safe.
 
+#include <prometheus/metric_family.h>
+
 #include <initializer_list>
 #include <string>
 #include <utility>
-
-#include <prometheus/metric_family.h>
 
 #include "exporter/core/histogram_data.h"
 

@@ -32,8 +32,7 @@ MetricFamily StageCounter(const std::vector<PipelineSnapshot>& pipelines, const 
   MetricFamily f = MakeFamily(name, help, MetricType::Counter);
   for (const auto& p : pipelines) {
     for (const auto& s : p.stages) {
-      AddCounter(f, {{"pipeline", p.name}, {"pipeline_stage", s.id}},
-                 static_cast<double>(get(s)));
+      AddCounter(f, {{"pipeline", p.name}, {"pipeline_stage", s.id}}, static_cast<double>(get(s)));
     }
   }
   return f;
@@ -51,7 +50,8 @@ template <typename Get>
 MetricFamily PipelineCounter(const std::vector<PipelineSnapshot>& pipelines, const char* name,
                              const char* help, Get get) {
   MetricFamily f = MakeFamily(name, help, MetricType::Counter);
-  for (const auto& p : pipelines) AddCounter(f, {{"pipeline", p.name}}, static_cast<double>(get(p)));
+  for (const auto& p : pipelines)
+    AddCounter(f, {{"pipeline", p.name}}, static_cast<double>(get(p)));
   return f;
 }
 
@@ -106,11 +106,10 @@ std::vector<MetricFamily> PipelineCollector::Render(const std::vector<PipelineSn
                            "total is unknown.",
                            [](const StageSnapshot& s) { return s.progress_ratio; }));
 
-  MetricFamily status = MakeFamily(
-      "pipeline_stage_status",
-      "Stage status in the current batch: 1 for the current one of "
-      "pending/processing/complete/failed, 0 for the others.",
-      MetricType::Gauge);
+  MetricFamily status = MakeFamily("pipeline_stage_status",
+                                   "Stage status in the current batch: 1 for the current one of "
+                                   "pending/processing/complete/failed, 0 for the others.",
+                                   MetricType::Gauge);
   for (const auto& p : ps) {
     for (const auto& s : p.stages) {
       for (StageStatus st : kAllStageStatuses) {
@@ -157,9 +156,9 @@ std::vector<MetricFamily> PipelineCollector::Render(const std::vector<PipelineSn
   }
   out.push_back(std::move(durations));
 
-  MetricFamily info = MakeFamily("pipeline_batch_info",
-                                 "Always 1: identifies the current batch of the pipeline.",
-                                 MetricType::Gauge);
+  MetricFamily info =
+      MakeFamily("pipeline_batch_info", "Always 1: identifies the current batch of the pipeline.",
+                 MetricType::Gauge);
   for (const auto& p : ps) {
     if (!p.current_batch) continue;
     const BatchSnapshot& b = *p.current_batch;
@@ -172,14 +171,12 @@ std::vector<MetricFamily> PipelineCollector::Render(const std::vector<PipelineSn
   }
   out.push_back(std::move(info));
 
-  out.push_back(PipelineGauge(ps, "pipeline_batch_files", "Total files of the current batch.",
-                              [](const PipelineSnapshot& p) {
-                                return p.current_batch ? p.current_batch->files : 0.0;
-                              }));
+  out.push_back(PipelineGauge(
+      ps, "pipeline_batch_files", "Total files of the current batch.",
+      [](const PipelineSnapshot& p) { return p.current_batch ? p.current_batch->files : 0.0; }));
   MetricFamily batch_status = MakeFamily(
       "pipeline_batch_status",
-      "Current batch status: 1 for the current one of running/complete/failed.",
-      MetricType::Gauge);
+      "Current batch status: 1 for the current one of running/complete/failed.", MetricType::Gauge);
   for (const auto& p : ps) {
     if (!p.current_batch) continue;
     for (BatchStatus st : kAllBatchStatuses) {
@@ -188,15 +185,14 @@ std::vector<MetricFamily> PipelineCollector::Render(const std::vector<PipelineSn
     }
   }
   out.push_back(std::move(batch_status));
-  out.push_back(PipelineGauge(ps, "pipeline_batch_start_timestamp_seconds",
-                              "Unix time the current batch started.",
-                              [](const PipelineSnapshot& p) {
-                                return p.current_batch ? p.current_batch->start_timestamp_seconds
-                                                       : kNaN;
-                              }));
-  MetricFamily batches = MakeFamily("pipeline_batches_total",
-                                    "Batches that ended, by outcome (complete or failed).",
-                                    MetricType::Counter);
+  out.push_back(
+      PipelineGauge(ps, "pipeline_batch_start_timestamp_seconds",
+                    "Unix time the current batch started.", [](const PipelineSnapshot& p) {
+                      return p.current_batch ? p.current_batch->start_timestamp_seconds : kNaN;
+                    }));
+  MetricFamily batches =
+      MakeFamily("pipeline_batches_total", "Batches that ended, by outcome (complete or failed).",
+                 MetricType::Counter);
   for (const auto& p : ps) {
     AddCounter(batches, {{"pipeline", p.name}, {"outcome", "complete"}},
                static_cast<double>(p.batches_complete_total));
@@ -210,8 +206,7 @@ std::vector<MetricFamily> PipelineCollector::Render(const std::vector<PipelineSn
                               [](const PipelineSnapshot& p) { return p.tail.db_up ? 1.0 : 0.0; }));
   out.push_back(PipelineGauge(
       ps, "pipeline_exporter_last_poll_success_timestamp_seconds",
-      "Unix time of the last successful poll (0 before the first).",
-      [](const PipelineSnapshot& p) {
+      "Unix time of the last successful poll (0 before the first).", [](const PipelineSnapshot& p) {
         return p.tail.last_success_ms ? static_cast<double>(*p.tail.last_success_ms) / 1000.0 : 0.0;
       }));
   MetricFamily poll = MakeFamily("pipeline_exporter_poll_duration_seconds",
@@ -220,24 +215,23 @@ std::vector<MetricFamily> PipelineCollector::Render(const std::vector<PipelineSn
   out.push_back(std::move(poll));
   out.push_back(PipelineCounter(ps, "pipeline_exporter_poll_errors_total", "Polls that failed.",
                                 [](const PipelineSnapshot& p) { return p.tail.poll_errors; }));
-  out.push_back(PipelineCounter(
-      ps, "pipeline_exporter_gaps_expired_total",
-      "Id gaps given up after the grace period (ids of rolled-back inserts).",
-      [](const PipelineSnapshot& p) { return p.tail.gaps_expired; }));
-  out.push_back(PipelineGauge(ps, "pipeline_exporter_last_event_id",
-                              "The tail's high-water mark: the highest event id read.",
-                              [](const PipelineSnapshot& p) {
-                                return static_cast<double>(p.tail.last_event_id);
-                              }));
+  out.push_back(
+      PipelineCounter(ps, "pipeline_exporter_gaps_expired_total",
+                      "Id gaps given up after the grace period (ids of rolled-back inserts).",
+                      [](const PipelineSnapshot& p) { return p.tail.gaps_expired; }));
+  out.push_back(PipelineGauge(
+      ps, "pipeline_exporter_last_event_id",
+      "The tail's high-water mark: the highest event id read.",
+      [](const PipelineSnapshot& p) { return static_cast<double>(p.tail.last_event_id); }));
   out.push_back(PipelineGauge(
       ps, "pipeline_exporter_event_lag_seconds",
       "Database time now minus the timestamp of the newest event read; NaN before the first.",
       [](const PipelineSnapshot& p) { return p.tail.lag_seconds.value_or(kNaN); }));
 
-  MetricFamily invalid = MakeFamily(
-      "pipeline_exporter_invalid_events_total",
-      "Rows rejected for the metrics, by reason; they stay visible in the event log.",
-      MetricType::Counter);
+  MetricFamily invalid =
+      MakeFamily("pipeline_exporter_invalid_events_total",
+                 "Rows rejected for the metrics, by reason; they stay visible in the event log.",
+                 MetricType::Counter);
   for (const auto& p : ps) {
     for (InvalidReason r : AllInvalidReasons()) {
       AddCounter(invalid, {{"pipeline", p.name}, {"reason", std::string(InvalidReasonName(r))}},

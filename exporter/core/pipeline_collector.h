@@ -4,10 +4,10 @@
 // of SPEC §4 from it. Nothing is cached between scrapes and nothing touches a database.
 // Thread-safe. The stores are borrowed and must outlive the collector.
 
-#include <vector>
-
 #include <prometheus/collectable.h>
 #include <prometheus/metric_family.h>
+
+#include <vector>
 
 #include "exporter/core/pipeline_snapshot.h"
 #include "exporter/core/pipeline_store.h"

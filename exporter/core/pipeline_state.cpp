@@ -105,7 +105,8 @@ void PipelineState::ForgetOldBatches() {
     auto oldest = batches_.end();
     for (auto it = batches_.begin(); it != batches_.end(); ++it) {
       if (current_batch_id_ && it->first == *current_batch_id_) continue;
-      if (oldest == batches_.end() || it->second.first_event_id() < oldest->second.first_event_id()) {
+      if (oldest == batches_.end() ||
+          it->second.first_event_id() < oldest->second.first_event_id()) {
         oldest = it;
       }
     }

@@ -34,9 +34,9 @@ void PipelineStore::RecordPoll(const PollRecord& record) {
   tail_.last_success_ms = record.finished_ms;
   tail_.last_event_id = record.high_water_mark;
   if (record.db_now_ms && newest_event_ms_ > 0) {
-    tail_.lag_seconds = static_cast<double>(std::max<std::int64_t>(
-                            0, *record.db_now_ms - newest_event_ms_)) /
-                        1000.0;
+    tail_.lag_seconds =
+        static_cast<double>(std::max<std::int64_t>(0, *record.db_now_ms - newest_event_ms_)) /
+        1000.0;
   }
 }
 

@@ -11,8 +11,7 @@ enum class StageStatus : std::uint8_t { kPending, kProcessing, kComplete, kFaile
 enum class BatchStatus : std::uint8_t { kRunning, kComplete, kFailed };
 
 inline constexpr std::array<StageStatus, 4> kAllStageStatuses = {
-    StageStatus::kPending, StageStatus::kProcessing, StageStatus::kComplete,
-    StageStatus::kFailed};
+    StageStatus::kPending, StageStatus::kProcessing, StageStatus::kComplete, StageStatus::kFailed};
 inline constexpr std::array<BatchStatus, 3> kAllBatchStatuses = {
     BatchStatus::kRunning, BatchStatus::kComplete, BatchStatus::kFailed};
 

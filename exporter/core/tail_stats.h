@@ -27,10 +27,10 @@ struct TailStats {
 struct PollRecord {
   bool ok = false;
   double duration_seconds = 0;
-  std::int64_t finished_ms = 0;            // exporter clock
-  std::optional<std::int64_t> db_now_ms;   // database clock, when the poll read it
-  std::int64_t high_water_mark = 0;        // last event id read
-  std::uint64_t gaps_expired = 0;          // newly given up in this poll
+  std::int64_t finished_ms = 0;           // exporter clock
+  std::optional<std::int64_t> db_now_ms;  // database clock, when the poll read it
+  std::int64_t high_water_mark = 0;       // last event id read
+  std::uint64_t gaps_expired = 0;         // newly given up in this poll
 };
 
 }  // namespace pipeline_exporter

@@ -29,8 +29,7 @@ std::optional<double> ThroughputWindow::PerSecond(std::int64_t now_ms) const {
   const std::int64_t base_ts = std::max(base->ts_ms, start);
   const std::int64_t elapsed_ms = std::max(now_ms, latest.ts_ms) - base_ts;
   if (elapsed_ms <= 0) return std::nullopt;
-  return static_cast<double>(latest.done - base->done) * 1000.0 /
-         static_cast<double>(elapsed_ms);
+  return static_cast<double>(latest.done - base->done) * 1000.0 / static_cast<double>(elapsed_ms);
 }
 
 }  // namespace pipeline_exporter

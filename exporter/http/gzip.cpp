@@ -30,8 +30,8 @@ bool AcceptsGzip(std::string_view header) {
   std::size_t start = 0;
   while (start <= header.size()) {
     const auto comma = header.find(',', start);
-    std::string_view part =
-        header.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    std::string_view part = header.substr(
+        start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
     while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
     const auto semi = part.find(';');
     std::string_view coding = part.substr(0, semi);

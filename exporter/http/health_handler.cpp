@@ -13,11 +13,12 @@ HttpResponse HealthHandler::operator()(const HttpRequest& request) const {
   for (const PipelineStore* store : stores_) {
     const PipelineSnapshot snap = store->Snapshot();
     up += snap.tail.db_up ? 1 : 0;
-    pipelines.push_back({{"name", snap.name},
-                         {"db_up", snap.tail.db_up},
-                         {"last_event_id", snap.tail.last_event_id},
-                         {"lag_seconds", snap.tail.lag_seconds ? nlohmann::json(*snap.tail.lag_seconds)
-                                                               : nlohmann::json(nullptr)}});
+    pipelines.push_back(
+        {{"name", snap.name},
+         {"db_up", snap.tail.db_up},
+         {"last_event_id", snap.tail.last_event_id},
+         {"lag_seconds", snap.tail.lag_seconds ? nlohmann::json(*snap.tail.lag_seconds)
+                                               : nlohmann::json(nullptr)}});
   }
   HttpResponse r;
   r.content_type = "application/json";

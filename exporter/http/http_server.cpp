@@ -8,9 +8,8 @@
 
 #include <atomic>
 #include <chrono>
-#include <thread>
-
 #include <cstring>
+#include <thread>
 #include <vector>
 
 namespace pipeline_exporter {
@@ -74,13 +73,20 @@ void HttpServer::Start() {
   if (ctx_) return;
   const std::string ports = ListeningPorts(options_.listen_address);
   const std::string threads = std::to_string(options_.num_threads);
-  const char* opts[] = {"listening_ports",           ports.c_str(),
-                        "num_threads",               threads.c_str(),
-                        "enable_directory_listing",  "no",
-                        "access_control_allow_origin", "",
-                        "request_timeout_ms",        "30000",
-                        "enable_keep_alive",         "yes",
-                        "tcp_nodelay",               "1",
+  const char* opts[] = {"listening_ports",
+                        ports.c_str(),
+                        "num_threads",
+                        threads.c_str(),
+                        "enable_directory_listing",
+                        "no",
+                        "access_control_allow_origin",
+                        "",
+                        "request_timeout_ms",
+                        "30000",
+                        "enable_keep_alive",
+                        "yes",
+                        "tcp_nodelay",
+                        "1",
                         nullptr};
   mg_callbacks callbacks{};
   // civetweb would print its errors to stderr itself; they are reported through the
@@ -171,9 +177,10 @@ int HttpServer::Serve(mg_connection* conn) {
 
   if (info->content_length > 0 &&
       static_cast<unsigned long long>(info->content_length) > options_.max_body_bytes) {
-    Write(conn, HttpResponse::JsonError(413, "request body too large",
-                                        "the limit is " + std::to_string(options_.max_body_bytes) +
-                                            " bytes"),
+    Write(conn,
+          HttpResponse::JsonError(
+              413, "request body too large",
+              "the limit is " + std::to_string(options_.max_body_bytes) + " bytes"),
           head);
     return 413;
   }

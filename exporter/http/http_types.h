@@ -12,8 +12,8 @@ namespace pipeline_exporter {
 
 struct HttpRequest {
   std::string method;
-  std::string path;   // decoded, without the query
-  std::string query;  // raw, without '?'
+  std::string path;                            // decoded, without the query
+  std::string query;                           // raw, without '?'
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
 

@@ -3,9 +3,9 @@
 // serialised in the Prometheus text format 0.0.4, gzipped when the client accepts it.
 // Never touches a database. Thread-safe; borrows the collectables, which must outlive it.
 
-#include <vector>
-
 #include <prometheus/collectable.h>
+
+#include <vector>
 
 #include "exporter/http/http_types.h"
 

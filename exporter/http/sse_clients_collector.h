@@ -2,11 +2,11 @@
 // pipeline_exporter_sse_clients: the number of open event streams, kept by the stream
 // handler through Add(). Thread-safe (atomic).
 
+#include <prometheus/collectable.h>
+
 #include <atomic>
 #include <cstdint>
 #include <vector>
-
-#include <prometheus/collectable.h>
 
 namespace pipeline_exporter {
 

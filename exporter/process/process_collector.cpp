@@ -49,8 +49,9 @@ std::vector<prometheus::MetricFamily> ProcessCollector::Collect() const {
       const double start = boot_time_seconds_ + std::stod(f[19]) / ticks;
       const double vsize = std::stod(f[20]);
       const double rss = std::stod(f[21]) * static_cast<double>(page_size_);
-      auto cpu_f = MakeFamily("process_cpu_seconds_total",
-                              "Total user and system CPU time spent in seconds.", MetricType::Counter);
+      auto cpu_f =
+          MakeFamily("process_cpu_seconds_total",
+                     "Total user and system CPU time spent in seconds.", MetricType::Counter);
       AddCounter(cpu_f, {}, cpu);
       out.push_back(std::move(cpu_f));
       auto rss_f = MakeFamily("process_resident_memory_bytes", "Resident memory size in bytes.",
@@ -61,9 +62,9 @@ std::vector<prometheus::MetricFamily> ProcessCollector::Collect() const {
                               MetricType::Gauge);
       AddGauge(vsz_f, {}, vsize);
       out.push_back(std::move(vsz_f));
-      auto start_f = MakeFamily("process_start_time_seconds",
-                                "Start time of the process since unix epoch in seconds.",
-                                MetricType::Gauge);
+      auto start_f =
+          MakeFamily("process_start_time_seconds",
+                     "Start time of the process since unix epoch in seconds.", MetricType::Gauge);
       AddGauge(start_f, {}, start);
       out.push_back(std::move(start_f));
     }
@@ -77,7 +78,8 @@ std::vector<prometheus::MetricFamily> ProcessCollector::Collect() const {
     closedir(dir);
     --fds;  // the descriptor opendir itself holds
   }
-  auto fds_f = MakeFamily("process_open_fds", "Number of open file descriptors.", MetricType::Gauge);
+  auto fds_f =
+      MakeFamily("process_open_fds", "Number of open file descriptors.", MetricType::Gauge);
   AddGauge(fds_f, {}, fds);
   out.push_back(std::move(fds_f));
 

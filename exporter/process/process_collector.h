@@ -3,10 +3,10 @@
 // open and maximum file descriptors), read from /proc/self on every Collect().
 // Thread-safe (stateless but for constants read at construction).
 
+#include <prometheus/collectable.h>
+
 #include <string>
 #include <vector>
-
-#include <prometheus/collectable.h>
 
 namespace pipeline_exporter {
 

@@ -31,10 +31,8 @@ constexpr std::array<DemoStage, 10> kStages = {{
 }};
 
 constexpr std::array<const char*, 5> kErrors = {
-    "CUDA out of memory: tried to allocate 2.00 GiB",
-    "timeout after 30000 ms waiting for worker",
-    "invalid WAV header: unexpected chunk id",
-    "model returned malformed JSON",
+    "CUDA out of memory: tried to allocate 2.00 GiB",  "timeout after 30000 ms waiting for worker",
+    "invalid WAV header: unexpected chunk id",         "model returned malformed JSON",
     "connection reset by peer while uploading result",
 };
 
@@ -83,11 +81,12 @@ void DemoScenario::StartBatch(std::int64_t now_ms, std::vector<EventRow>& out) {
   running_ = true;
   EventRow start = Row("batch_start", kStages.size());
   start.total_files = files_;
-  start.request_payload = nlohmann::json{{"batchDate", Today(now_ms)},
-                                         {"batchNumber", batch_number_},
-                                         {"source", "s3://calls-inbox/" + Today(now_ms)},
-                                         {"requestedBy", "scheduler"}}
-                              .dump();
+  start.request_payload = nlohmann::json{
+      {"batchDate", Today(now_ms)},
+      {"batchNumber", batch_number_},
+      {"source", "s3://calls-inbox/" + Today(now_ms)},
+      {"requestedBy",
+       "scheduler"}}.dump();
   out.push_back(std::move(start));
   EventRow info = Row("info", kStages.size());
   info.error_message = "batch accepted: " + std::to_string(files_) + " files";
@@ -121,9 +120,12 @@ void DemoScenario::ProcessFile(std::size_t k, int file, bool retry, std::vector<
     done.file_name = name;
     done.gpu_ip = gpu;
     done.duration_ms = duration;
-    done.request_payload =
-        nlohmann::json{{"file", name}, {"stage", st.id}, {"model", st.model}, {"attempt", retry ? 2 : 1}}
-            .dump();
+    done.request_payload = nlohmann::json{
+        {"file", name},
+        {"stage", st.id},
+        {"model", st.model},
+        {"attempt",
+         retry ? 2 : 1}}.dump();
     done.response = nlohmann::json{{"status", "ok"},
                                    {"model", st.model},
                                    {"confidence", std::round(900.0 + file % 97) / 1000.0},

@@ -13,7 +13,7 @@
 namespace pipeline_exporter {
 
 struct FetchResult {
-  std::vector<StageEvent> events;        // ascending id, at most `limit`
+  std::vector<StageEvent> events;         // ascending id, at most `limit`
   std::optional<std::int64_t> db_now_ms;  // the database's clock, for the lag
 };
 

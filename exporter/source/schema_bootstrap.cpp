@@ -54,8 +54,8 @@ bool EnsureEventTable(const std::string& connect_string, const std::string& tabl
   if (*dialect == SqlDialect::kSqlite) {
     int count = 0;
     std::string name = table;
-    sql << "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = :t",
-        soci::use(name), soci::into(count);
+    sql << "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = :t", soci::use(name),
+        soci::into(count);
     if (count > 0) return false;
     // WAL lets the tail read while a writer (the demo, a pipeline) is writing.
     sql << "PRAGMA journal_mode=WAL";

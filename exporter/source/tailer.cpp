@@ -2,10 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
-#include "exporter/core/logfmt.h"
-
 #include <algorithm>
 #include <exception>
+
+#include "exporter/core/logfmt.h"
 
 namespace pipeline_exporter {
 
@@ -63,8 +63,8 @@ bool Tailer::PollOnce() {
     }
     record.ok = true;
     if (consecutive_failures_ > 0) {
-      spdlog::info("pipeline={} msg=\"database reachable again\" after_failures={}",
-                   store_.name(), consecutive_failures_);
+      spdlog::info("pipeline={} msg=\"database reachable again\" after_failures={}", store_.name(),
+                   consecutive_failures_);
     }
     consecutive_failures_ = 0;
   } catch (const std::exception& e) {

@@ -74,13 +74,22 @@ TEST(ConfigLoaderTest, DefaultsApplyToOmittedKeys) {
 }
 
 TEST(ConfigLoaderTest, ErrorsNameTheKey) {
-  EXPECT_EQ(ErrorOf("pipelines:\n  - name: p\n    poll_interval: 5x\n"),
-            "pipelines[0].poll_interval: invalid duration \"5x\" (examples: 500ms, 30s, 7d, 1h30m)");
-  EXPECT_EQ(ErrorOf("pipelines:\n  - name: p\n    pol_interval: 5s\n").rfind("pipelines[0].pol_interval: unknown key", 0), 0u);
-  EXPECT_EQ(ErrorOf("pipelines:\n  - name: p\n    table: \"x; DROP TABLE y\"\n").rfind("pipelines[0].table:", 0), 0u);
-  EXPECT_EQ(ErrorOf("pipelines:\n  - name: p\n    database: \"oracle://x\"\n").rfind("pipelines[0].database:", 0), 0u);
-  EXPECT_EQ(ErrorOf("pipelines:\n  - name: p\n  - name: p\n"), "pipelines[1].name: duplicate pipeline \"p\"");
-  EXPECT_EQ(ErrorOf("pipelines:\n  - name: p\n    stages: [a, a]\n"), "pipelines[0].stages[1].id: duplicate stage \"a\"");
+  EXPECT_EQ(
+      ErrorOf("pipelines:\n  - name: p\n    poll_interval: 5x\n"),
+      "pipelines[0].poll_interval: invalid duration \"5x\" (examples: 500ms, 30s, 7d, 1h30m)");
+  EXPECT_EQ(ErrorOf("pipelines:\n  - name: p\n    pol_interval: 5s\n")
+                .rfind("pipelines[0].pol_interval: unknown key", 0),
+            0u);
+  EXPECT_EQ(ErrorOf("pipelines:\n  - name: p\n    table: \"x; DROP TABLE y\"\n")
+                .rfind("pipelines[0].table:", 0),
+            0u);
+  EXPECT_EQ(ErrorOf("pipelines:\n  - name: p\n    database: \"oracle://x\"\n")
+                .rfind("pipelines[0].database:", 0),
+            0u);
+  EXPECT_EQ(ErrorOf("pipelines:\n  - name: p\n  - name: p\n"),
+            "pipelines[1].name: duplicate pipeline \"p\"");
+  EXPECT_EQ(ErrorOf("pipelines:\n  - name: p\n    stages: [a, a]\n"),
+            "pipelines[0].stages[1].id: duplicate stage \"a\"");
   EXPECT_EQ(ErrorOf("pipelines: []\n"), "pipelines: must be a non-empty list");
   EXPECT_EQ(ErrorOf("histogram_buckets: [1, 0.5]\npipelines:\n  - name: p\n"),
             "histogram_buckets[1]: buckets must be strictly increasing");
@@ -88,7 +97,8 @@ TEST(ConfigLoaderTest, ErrorsNameTheKey) {
             "web.max_sse_clients: must be between 1 and 1000, got 0");
   EXPECT_EQ(ErrorOf("pipelines:\n  - name: p\n    baseline_batches: many\n"),
             "pipelines[0].baseline_batches: must be a whole number, got \"many\"");
-  EXPECT_EQ(ErrorOf("pipelines:\n  - database: x\n").rfind("pipelines[0].name: is required", 0), 0u);
+  EXPECT_EQ(ErrorOf("pipelines:\n  - database: x\n").rfind("pipelines[0].name: is required", 0),
+            0u);
   EXPECT_EQ(ErrorOf("pipelines: [\n").rfind("invalid YAML at line", 0), 0u);
   EXPECT_EQ(ErrorOf("ingest:\n  enabled: yes please\npipelines:\n  - name: p\n"),
             "ingest.enabled: must be true or false, got \"yes please\"");

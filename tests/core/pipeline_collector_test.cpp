@@ -102,18 +102,26 @@ TEST(PipelineCollectorTest, RendersTheValuesOfTheWorkedRules) {
   EXPECT_TRUE(has(R"(pipeline_stage_files_processed{pipeline="cofi",pipeline_stage="stt"} 2)"));
   EXPECT_TRUE(has(R"(pipeline_stage_files_failed{pipeline="cofi",pipeline_stage="stt"} 1)"));
   EXPECT_TRUE(has(R"(pipeline_stage_progress_ratio{pipeline="cofi",pipeline_stage="stt"} 0.75)"));
-  EXPECT_TRUE(has(R"(pipeline_stage_status{pipeline="cofi",pipeline_stage="denoise",status="complete"} 1)"));
-  EXPECT_TRUE(has(R"(pipeline_stage_status{pipeline="cofi",pipeline_stage="llm1",status="pending"} 1)"));
-  EXPECT_TRUE(has(R"(pipeline_stage_duration_seconds{pipeline="cofi",pipeline_stage="denoise"} 20)"));
+  EXPECT_TRUE(has(
+      R"(pipeline_stage_status{pipeline="cofi",pipeline_stage="denoise",status="complete"} 1)"));
+  EXPECT_TRUE(
+      has(R"(pipeline_stage_status{pipeline="cofi",pipeline_stage="llm1",status="pending"} 1)"));
+  EXPECT_TRUE(
+      has(R"(pipeline_stage_duration_seconds{pipeline="cofi",pipeline_stage="denoise"} 20)"));
   EXPECT_TRUE(has(R"(pipeline_stage_duration_seconds{pipeline="cofi",pipeline_stage="stt"} 18)"));
-  EXPECT_TRUE(has(R"(pipeline_stage_typical_duration_seconds{pipeline="cofi",pipeline_stage="denoise"} 40)"));
-  EXPECT_TRUE(has(R"(pipeline_batch_info{pipeline="cofi",batch_id="2",batch_date="2024-01-13",batch_number="3"} 1)"));
+  EXPECT_TRUE(has(
+      R"(pipeline_stage_typical_duration_seconds{pipeline="cofi",pipeline_stage="denoise"} 40)"));
+  EXPECT_TRUE(has(
+      R"(pipeline_batch_info{pipeline="cofi",batch_id="2",batch_date="2024-01-13",batch_number="3"} 1)"));
   EXPECT_TRUE(has(R"(pipeline_batches_total{pipeline="cofi",outcome="complete"} 1)"));
-  EXPECT_TRUE(has(R"(pipeline_exporter_invalid_events_total{pipeline="cofi",reason="unknown_event_type"} 1)"));
+  EXPECT_TRUE(has(
+      R"(pipeline_exporter_invalid_events_total{pipeline="cofi",reason="unknown_event_type"} 1)"));
   EXPECT_TRUE(has(R"(pipeline_exporter_event_lag_seconds{pipeline="cofi"} 7)"));
   EXPECT_TRUE(has(R"(pipeline_files_completed_total{pipeline="cofi",pipeline_stage="denoise"} 6)"));
-  EXPECT_TRUE(has(R"(pipeline_events_total{pipeline="cofi",pipeline_stage="",event_type="error"} 1)"));
-  EXPECT_TRUE(has(R"(pipeline_file_duration_seconds_bucket{pipeline="cofi",pipeline_stage="stt",le="2"} 1)"));
+  EXPECT_TRUE(
+      has(R"(pipeline_events_total{pipeline="cofi",pipeline_stage="",event_type="error"} 1)"));
+  EXPECT_TRUE(has(
+      R"(pipeline_file_duration_seconds_bucket{pipeline="cofi",pipeline_stage="stt",le="2"} 1)"));
   EXPECT_TRUE(has(R"(pipeline_exporter_build_info{version="1.2.3",revision="abcdef"} 1)"));
 }
 

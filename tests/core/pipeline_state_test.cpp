@@ -60,7 +60,8 @@ TEST(PipelineStateTest, TooManyStagesAreRejectedAndCounted) {
 
 TEST(PipelineStateTest, NewBatchBecomesCurrentAndResetsTheGauges) {
   PipelineState state(Spec());
-  state.Apply(Ev(1, 7, "", "batch_start", kT0).Meta(R"({"batchDate":"2024-01-13","batchNumber":3})"));
+  state.Apply(
+      Ev(1, 7, "", "batch_start", kT0).Meta(R"({"batchDate":"2024-01-13","batchNumber":3})"));
   state.Apply(Ev(2, 7, "stt", "stage_start", kT0).Total(5));
   state.Apply(Ev(3, 7, "stt", "file_complete", kT0).File("a"));
   auto snap = state.Snapshot(kT0);
@@ -128,7 +129,8 @@ TEST(PipelineStateTest, BatchFilesFromBatchStartOrLargestStageTotal) {
 TEST(PipelineStateTest, MetadataThatIsNotJsonOrTooLongIsIgnored) {
   PipelineState state(Spec());
   EXPECT_FALSE(state.Apply(Ev(1, 1, "", "batch_start").Meta("not json {")));
-  EXPECT_FALSE(state.Apply(Ev(2, 2, "", "batch_start").Meta(R"({"batchDate":")" + std::string(100, 'x') + R"("})")));
+  EXPECT_FALSE(state.Apply(
+      Ev(2, 2, "", "batch_start").Meta(R"({"batchDate":")" + std::string(100, 'x') + R"("})")));
   EXPECT_EQ(state.Snapshot(kT0).current_batch->batch_date, "");
 }
 
@@ -188,7 +190,8 @@ TEST(PipelineStateTest, ReplayingTheSameLogGivesTheSameState) {
     log.push_back(add("", "batch_start"));
     log.push_back(add("stt", "stage_start").Total(20));
     for (int f = 0; f < 20; ++f) {
-      log.push_back(add("stt", f % 7 == 0 ? "error" : "file_complete").File("f" + std::to_string(f)));
+      log.push_back(
+          add("stt", f % 7 == 0 ? "error" : "file_complete").File("f" + std::to_string(f)));
     }
     if (b < 3) log.push_back(add("stt", "stage_complete").Processed(17).Failed(3));
   }

@@ -33,7 +33,8 @@ TEST_F(StageStateTest, WorkedExampleFiveHundredFiles) {
   EXPECT_EQ(stage_.status(), StageStatus::kProcessing);
   for (int i = 1; i <= 100; ++i) {
     Apply(Ev(0, 1, "stt", "file_complete", kT0 + i * 100).File("f" + std::to_string(i)));
-    if (i % 10 == 0) Apply(Ev(0, 1, "stt", "stage_progress", kT0 + i * 100).Processed(i).Total(500));
+    if (i % 10 == 0)
+      Apply(Ev(0, 1, "stt", "stage_progress", kT0 + i * 100).Processed(i).Total(500));
   }
   EXPECT_EQ(stage_.processed(), 100);
   EXPECT_EQ(*stage_.total(), 500);

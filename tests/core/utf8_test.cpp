@@ -8,9 +8,9 @@ namespace {
 TEST(Utf8Test, AcceptsWellFormedText) {
   EXPECT_TRUE(IsValidUtf8(""));
   EXPECT_TRUE(IsValidUtf8("plain ascii"));
-  EXPECT_TRUE(IsValidUtf8("\xC3\xA9t\xC3\xA9"));         // été
-  EXPECT_TRUE(IsValidUtf8("\xE2\x80\xA8"));              // U+2028
-  EXPECT_TRUE(IsValidUtf8("\xF0\x9F\x98\x80"));          // U+1F600
+  EXPECT_TRUE(IsValidUtf8("\xC3\xA9t\xC3\xA9"));          // été
+  EXPECT_TRUE(IsValidUtf8("\xE2\x80\xA8"));               // U+2028
+  EXPECT_TRUE(IsValidUtf8("\xF0\x9F\x98\x80"));           // U+1F600
   EXPECT_TRUE(IsValidUtf8(std::string_view("a\0b", 3)));  // NUL is valid UTF-8
 }
 

@@ -17,13 +17,34 @@ struct Ev {
     e.event_type = std::move(type);
     e.timestamp_ms = ts_ms;
   }
-  Ev& File(std::string name) { e.file_name = std::move(name); return *this; }
-  Ev& Total(std::int64_t n) { e.total_files = n; return *this; }
-  Ev& Processed(std::int64_t n) { e.processed_files = n; return *this; }
-  Ev& Failed(std::int64_t n) { e.failed_files = n; return *this; }
-  Ev& Duration(std::int64_t ms) { e.duration_ms = ms; return *this; }
-  Ev& Meta(std::string json) { e.batch_metadata = std::move(json); return *this; }
-  Ev& At(std::int64_t ts) { e.timestamp_ms = ts; return *this; }
+  Ev& File(std::string name) {
+    e.file_name = std::move(name);
+    return *this;
+  }
+  Ev& Total(std::int64_t n) {
+    e.total_files = n;
+    return *this;
+  }
+  Ev& Processed(std::int64_t n) {
+    e.processed_files = n;
+    return *this;
+  }
+  Ev& Failed(std::int64_t n) {
+    e.failed_files = n;
+    return *this;
+  }
+  Ev& Duration(std::int64_t ms) {
+    e.duration_ms = ms;
+    return *this;
+  }
+  Ev& Meta(std::string json) {
+    e.batch_metadata = std::move(json);
+    return *this;
+  }
+  Ev& At(std::int64_t ts) {
+    e.timestamp_ms = ts;
+    return *this;
+  }
   operator StageEvent() const { return e; }  // NOLINT: implicit by design
   StageEvent e;
 };

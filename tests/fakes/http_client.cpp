@@ -26,7 +26,8 @@ HttpResult HttpRequestRaw(int port, const std::string& method, const std::string
   }
   std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
   for (const auto& [k, v] : headers) req += k + ": " + v + "\r\n";
-  if (!body.empty() || method == "POST") req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  if (!body.empty() || method == "POST")
+    req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   req += "\r\n" + body;
   for (std::size_t sent = 0; sent < req.size();) {
     const ssize_t n = send(fd, req.data() + sent, req.size() - sent, MSG_NOSIGNAL);
@@ -38,7 +39,8 @@ HttpResult HttpRequestRaw(int port, const std::string& method, const std::string
   char buf[65536];
   for (;;) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          deadline - std::chrono::steady_clock::now()).count();
+                          deadline - std::chrono::steady_clock::now())
+                          .count();
     if (left <= 0) break;
     pollfd p{fd, POLLIN, 0};
     if (poll(&p, 1, static_cast<int>(left)) <= 0) break;
@@ -52,8 +54,8 @@ HttpResult HttpRequestRaw(int port, const std::string& method, const std::string
     std::string lower = raw.substr(0, end);
     for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     const auto cl = lower.find("\r\ncontent-length:");
-    if (cl != std::string::npos &&
-        raw.size() - (end + 4) >= std::stoull(lower.substr(cl + 17)) && method != "HEAD") {
+    if (cl != std::string::npos && raw.size() - (end + 4) >= std::stoull(lower.substr(cl + 17)) &&
+        method != "HEAD") {
       break;
     }
   }
@@ -69,7 +71,8 @@ HttpResult HttpRequestRaw(int port, const std::string& method, const std::string
   while (line_end != std::string::npos) {
     const std::size_t start = line_end + 2;
     line_end = head.find("\r\n", start);
-    const std::string line = head.substr(start, line_end == std::string::npos ? std::string::npos : line_end - start);
+    const std::string line =
+        head.substr(start, line_end == std::string::npos ? std::string::npos : line_end - start);
     const auto colon = line.find(':');
     if (colon == std::string::npos) continue;
     std::string name = line.substr(0, colon);

@@ -9,7 +9,7 @@
 namespace pipeline_exporter {
 
 struct HttpResult {
-  int status = 0;  // 0: no connection or no response
+  int status = 0;                              // 0: no connection or no response
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
   std::string Header(const std::string& lower_name) const {

@@ -21,9 +21,8 @@ class HttpServerTest : public ::testing::Test {
                   r.Header("x-test").value_or("-");
       return resp;
     });
-    server_->Handle("/boom", [](const HttpRequest&) -> HttpResponse {
-      throw std::runtime_error("kaput");
-    });
+    server_->Handle("/boom",
+                    [](const HttpRequest&) -> HttpResponse { throw std::runtime_error("kaput"); });
     server_->Start();
     ASSERT_GT(server_->port(), 0);
   }
@@ -71,8 +70,9 @@ TEST_F(HttpServerTest, APortInUseIsAClearError) {
     second.Start();
     FAIL() << "started twice on one port";
   } catch (const HttpServerError& e) {
-    EXPECT_NE(std::string(e.what()).find("cannot listen on 127.0.0.1:" + std::to_string(server_->port())),
-              std::string::npos)
+    EXPECT_NE(
+        std::string(e.what()).find("cannot listen on 127.0.0.1:" + std::to_string(server_->port())),
+        std::string::npos)
         << e.what();
   }
 }

@@ -73,9 +73,9 @@ TEST(DemoScenarioTest, BatchesCompleteConsistentlyAndTheNextOneStarts) {
   const auto snap = h.state->Snapshot(h.now);
   EXPECT_GE(snap.batches_complete_total, 3u);
   EXPECT_EQ(snap.batches_failed_total, 0u);
-  for (const char* t : {"batch_start", "batch_complete", "stage_start", "stage_progress",
-                        "stage_complete", "file_start", "file_complete", "error", "warning",
-                        "info"}) {
+  for (const char* t :
+       {"batch_start", "batch_complete", "stage_start", "stage_progress", "stage_complete",
+        "file_start", "file_complete", "error", "warning", "info"}) {
     EXPECT_TRUE(h.types.count(t)) << t;
   }
   EXPECT_GT(h.with_response, 1000);

@@ -39,7 +39,8 @@ class TailerTest : public ::testing::Test {
 };
 
 TEST_F(TailerTest, ReadsEverythingInPagesAndRecordsThePoll) {
-  for (int i = 0; i < 25; ++i) source_.Append(Ev(0, 1, "stt", "file_complete", kNow - 1000).File("f" + std::to_string(i)));
+  for (int i = 0; i < 25; ++i)
+    source_.Append(Ev(0, 1, "stt", "file_complete", kNow - 1000).File("f" + std::to_string(i)));
   source_.db_now_ms = kNow + 500;
   TailerOptions o;
   o.fetch_limit = 10;
@@ -62,11 +63,11 @@ TEST_F(TailerTest, ReadsEverythingInPagesAndRecordsThePoll) {
 
 TEST_F(TailerTest, BadRowsAreSkippedCountedAndNeverStopTheTail) {
   source_.Append(Ev(0, 1, "stt", "stage_start", kNow).Total(10));
-  source_.Append(Ev(0, 1, "stt", "exploded", kNow));                         // unknown_event_type
-  source_.Append(Ev(0, 1, "", "file_complete", kNow).File("x"));             // missing_stage
-  source_.Append(Ev(0, 1, "stt", "stage_progress", kNow).Processed(-3));     // invalid_count
-  source_.Append(Ev(0, 1, "st\xC3", "stage_start", kNow));                   // invalid_utf8
-  source_.Append(Ev(0, 1, "stt", "file_complete", 0).File("y"));             // invalid_timestamp
+  source_.Append(Ev(0, 1, "stt", "exploded", kNow));                      // unknown_event_type
+  source_.Append(Ev(0, 1, "", "file_complete", kNow).File("x"));          // missing_stage
+  source_.Append(Ev(0, 1, "stt", "stage_progress", kNow).Processed(-3));  // invalid_count
+  source_.Append(Ev(0, 1, "st\xC3", "stage_start", kNow));                // invalid_utf8
+  source_.Append(Ev(0, 1, "stt", "file_complete", 0).File("y"));          // invalid_timestamp
   source_.Append(Ev(0, 1, "stt", "file_complete", kNow).File("a"));
   source_.Append(Ev(0, 1, "stt", "file_complete", kNow).File("b"));
   Tailer tailer = MakeTailer();
@@ -113,10 +114,11 @@ TEST_F(TailerTest, DatabaseDownAtStartIsRetriedThenReplayed) {
 
 TEST_F(TailerTest, ReplayStartsAtTheFirstEventOfBatchesActiveInTheWindow) {
   const std::int64_t day = 24LL * 3600 * 1000;
-  source_.Append(Ev(0, 1, "stt", "file_complete", kNow - 10 * day).File("old"));  // batch 1: too old
-  source_.Append(Ev(0, 2, "stt", "stage_start", kNow - 8 * day).Total(3));       // batch 2 began
-  source_.Append(Ev(0, 2, "stt", "file_complete", kNow - 8 * day).File("a"));    // before the window
-  source_.Append(Ev(0, 2, "stt", "file_complete", kNow - 1 * day).File("b"));    // and goes on in it
+  source_.Append(
+      Ev(0, 1, "stt", "file_complete", kNow - 10 * day).File("old"));          // batch 1: too old
+  source_.Append(Ev(0, 2, "stt", "stage_start", kNow - 8 * day).Total(3));     // batch 2 began
+  source_.Append(Ev(0, 2, "stt", "file_complete", kNow - 8 * day).File("a"));  // before the window
+  source_.Append(Ev(0, 2, "stt", "file_complete", kNow - 1 * day).File("b"));  // and goes on in it
   TailerOptions o;
   o.replay_ms = 7 * day;
   Tailer tailer = MakeTailer(o);
