@@ -115,6 +115,7 @@ void ExporterApp::Start() {
     TailerOptions to;
     to.poll_interval = p.config.poll_interval;
     to.replay_ms = p.config.replay_ms;
+    to.gap_grace_ms = p.config.gap_grace_ms;
     p.tailer = std::make_unique<Tailer>(*p.store, *p.source, *p.source, m.clock, to);
     p.tailer->Start();
     spdlog::info("pipeline={} msg=\"tailing\" table={} poll_interval_ms={}", p.config.spec.name,

@@ -219,6 +219,10 @@ std::vector<MetricFamily> PipelineCollector::Render(const std::vector<PipelineSn
       PipelineCounter(ps, "pipeline_exporter_gaps_expired_total",
                       "Id gaps given up after the grace period (ids of rolled-back inserts).",
                       [](const PipelineSnapshot& p) { return p.tail.gaps_expired; }));
+  out.push_back(PipelineCounter(
+      ps, "pipeline_exporter_id_regressions_total",
+      "Times the table's ids went backwards (truncated or recreated) and the state was rebuilt.",
+      [](const PipelineSnapshot& p) { return p.tail.id_regressions; }));
   out.push_back(PipelineGauge(
       ps, "pipeline_exporter_last_event_id",
       "The tail's high-water mark: the highest event id read.",

@@ -25,6 +25,7 @@ void PipelineStore::RecordPoll(const PollRecord& record) {
   std::lock_guard lock(mu_);
   tail_.poll_duration.Observe(record.duration_seconds);
   tail_.gaps_expired += record.gaps_expired;
+  if (record.id_regressed) ++tail_.id_regressions;
   if (!record.ok) {
     tail_.db_up = false;
     ++tail_.poll_errors;

@@ -1,5 +1,6 @@
 #pragma once
-// The seam between the tail and a database: read the events after an id, in id order.
+// The seam between the tail and a database: read the events after an id (plus a few
+// earlier ids the tail is still waiting for), in id order.
 // Implementations: SociEventSource (SQLite, MySQL, PostgreSQL), FakeEventSource in tests.
 // An implementation is used from one thread at a time (the Tailer's); failures are thrown
 // as std::exception with a message fit for a log line.
@@ -14,13 +15,16 @@ namespace pipeline_exporter {
 
 struct FetchResult {
   std::vector<StageEvent> events;         // ascending id, at most `limit`
-  std::optional<std::int64_t> db_now_ms;  // the database's clock, for the lag
+  std::optional<std::int64_t> db_now_ms;  // the database's clock, for the lag and gaps
+  std::optional<std::int64_t> max_id;     // MAX(id) of the table, 0 when empty
 };
 
 class EventSource {
  public:
   virtual ~EventSource() = default;
-  virtual FetchResult FetchAfter(std::int64_t after_id, std::size_t limit) = 0;
+  // Rows with id > after_id or id in `also_ids` (ascending, few), at most `limit`.
+  virtual FetchResult FetchAfter(std::int64_t after_id, const std::vector<std::int64_t>& also_ids,
+                                 std::size_t limit) = 0;
 };
 
 }  // namespace pipeline_exporter

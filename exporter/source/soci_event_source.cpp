@@ -34,14 +34,14 @@ SociEventSource::SociEventSource(std::string connect_string, std::string table)
   if (dialect_ == SqlDialect::kSqlite && connect_string_.find("timeout=") == std::string::npos) {
     connect_string_ += " timeout=5";
   }
-  fetch_sql_ =
+  select_sql_ =
       "SELECT id, batchId, stage, eventType, fileName, gpuIp, totalFiles, processedFiles, "
       "failedFiles, durationMs, " +
       EpochMillisOf(dialect_, "timestamp") +
       ", CASE WHEN eventType = 'batch_start' THEN SUBSTR(requestPayload, 1, " +
-      std::to_string(kMetadataCap) + ") END FROM " + table_ +
-      " WHERE id > :after ORDER BY id LIMIT :lim";
-  now_sql_ = "SELECT " + NowEpochMillis(dialect_);
+      std::to_string(kMetadataCap) + ") END FROM " + table_ + " WHERE ";
+  // One round trip for the clock and for spotting a truncated or recreated table.
+  now_sql_ = "SELECT " + NowEpochMillis(dialect_) + ", (SELECT MAX(id) FROM " + table_ + ")";
 }
 
 SociEventSource::~SociEventSource() = default;
@@ -63,7 +63,19 @@ auto SociEventSource::Guarded(F&& f) {
   }
 }
 
-FetchResult SociEventSource::FetchAfter(std::int64_t after_id, std::size_t limit) {
+FetchResult SociEventSource::FetchAfter(std::int64_t after_id,
+                                        const std::vector<std::int64_t>& also_ids,
+                                        std::size_t limit) {
+  // The ids are integers formatted here, so splicing them cannot inject anything.
+  std::string where = "id > :after";
+  if (!also_ids.empty()) {
+    where = "(" + where + " OR id IN (";
+    for (std::size_t i = 0; i < also_ids.size(); ++i) {
+      where += (i ? "," : "") + std::to_string(also_ids[i]);
+    }
+    where += "))";
+  }
+  const std::string query = select_sql_ + where + " ORDER BY id LIMIT :lim";
   return Guarded([&](soci::session& sql) {
     // LIMIT caps the rows; SOCI's bulk fetch misbehaves with vectors of one element.
     const std::size_t n_alloc = std::max<std::size_t>(limit, 2);
@@ -77,7 +89,7 @@ FetchResult SociEventSource::FetchAfter(std::int64_t after_id, std::size_t limit
     long long after = after_id;
     long long lim = static_cast<long long>(limit);
     soci::statement st =
-        (sql.prepare << fetch_sql_, soci::into(id), soci::into(batch), soci::into(stage, stage_i),
+        (sql.prepare << query, soci::into(id), soci::into(batch), soci::into(stage, stage_i),
          soci::into(type), soci::into(file, file_i), soci::into(gpu, gpu_i),
          soci::into(total, total_i), soci::into(processed, processed_i),
          soci::into(failed, failed_i), soci::into(duration, duration_i), soci::into(ts, ts_i),
@@ -103,8 +115,11 @@ FetchResult SociEventSource::FetchAfter(std::int64_t after_id, std::size_t limit
       }
     }
     long long now = 0;
-    sql << now_sql_, soci::into(now);
+    long long max_id = 0;
+    soci::indicator max_i = soci::i_null;
+    sql << now_sql_, soci::into(now), soci::into(max_id, max_i);
     result.db_now_ms = now;
+    result.max_id = max_i == soci::i_ok ? max_id : 0;
     return result;
   });
 }

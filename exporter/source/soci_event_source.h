@@ -26,7 +26,8 @@ class SociEventSource final : public EventSource, public ReplayLocator {
   SociEventSource(const SociEventSource&) = delete;
   SociEventSource& operator=(const SociEventSource&) = delete;
 
-  FetchResult FetchAfter(std::int64_t after_id, std::size_t limit) override;
+  FetchResult FetchAfter(std::int64_t after_id, const std::vector<std::int64_t>& also_ids,
+                         std::size_t limit) override;
   std::int64_t StartAfterId(std::int64_t cutoff_ms) override;
 
  private:
@@ -37,7 +38,7 @@ class SociEventSource final : public EventSource, public ReplayLocator {
   std::string connect_string_;
   std::string table_;
   SqlDialect dialect_;
-  std::string fetch_sql_;
+  std::string select_sql_;  // up to WHERE
   std::string now_sql_;
   std::unique_ptr<soci::session> session_;
 };

@@ -11,7 +11,12 @@ namespace pipeline_exporter {
 
 Tailer::Tailer(PipelineStore& store, EventSource& source, ReplayLocator& locator,
                const Clock& clock, TailerOptions options)
-    : store_(store), source_(source), locator_(locator), clock_(clock), options_(options) {}
+    : store_(store),
+      source_(source),
+      locator_(locator),
+      clock_(clock),
+      options_(options),
+      tracker_(options.gap_grace_ms) {}
 
 Tailer::~Tailer() { Stop(); }
 
@@ -43,28 +48,39 @@ bool Tailer::PollOnce() {
   const auto started = std::chrono::steady_clock::now();
   PollRecord record;
   try {
-    if (!replayed_) {
-      const std::int64_t cutoff = clock_.Now() - options_.replay_ms;
-      high_water_mark_ = locator_.StartAfterId(cutoff);
-      replayed_ = true;
-      spdlog::info("pipeline={} msg=\"replaying event log\" after_id={} window_ms={}",
-                   store_.name(), high_water_mark_, options_.replay_ms);
-    }
+    if (!replayed_) Replay();
+    std::int64_t db_now = clock_.Now();
     for (;;) {
-      FetchResult fetched = source_.FetchAfter(high_water_mark_, options_.fetch_limit);
+      const FetchResult fetched = source_.FetchAfter(
+          tracker_.max_seen(), tracker_.OpenGaps(options_.max_gaps_per_query), options_.fetch_limit);
+      if (fetched.db_now_ms) db_now = *fetched.db_now_ms;
       record.db_now_ms = fetched.db_now_ms;
-      if (!fetched.events.empty()) {
-        LogRejected(store_.Apply(fetched.events));
-        high_water_mark_ = fetched.events.back().id;
+      if (fetched.events.empty() && fetched.max_id && *fetched.max_id < tracker_.max_seen()) {
+        HandleRegression(*fetched.max_id);
+        record.id_regressed = true;
+        Replay();
+        continue;
       }
+      std::vector<StageEvent> fresh;
+      fresh.reserve(fetched.events.size());
+      for (const StageEvent& e : fetched.events) {
+        if (tracker_.Accept(e.id, db_now)) fresh.push_back(e);
+      }
+      if (!fresh.empty()) LogRejected(store_.Apply(fresh));
       if (fetched.events.size() < options_.fetch_limit) break;
       std::lock_guard lock(mu_);
       if (stop_) break;
     }
+    record.gaps_expired = tracker_.Expire(db_now) + tracker_.TakeOverflowed();
+    if (record.gaps_expired > 0) {
+      spdlog::info("pipeline={} msg=\"gave up waiting for missing event ids\" count={} "
+                   "grace_ms={}",
+                   store_.name(), record.gaps_expired, options_.gap_grace_ms);
+    }
     record.ok = true;
     if (consecutive_failures_ > 0) {
-      spdlog::info("pipeline={} msg=\"database reachable again\" after_failures={}", store_.name(),
-                   consecutive_failures_);
+      spdlog::info("pipeline={} msg=\"database reachable again\" after_failures={}",
+                   store_.name(), consecutive_failures_);
     }
     consecutive_failures_ = 0;
   } catch (const std::exception& e) {
@@ -77,9 +93,26 @@ bool Tailer::PollOnce() {
   record.duration_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   record.finished_ms = clock_.Now();
-  record.high_water_mark = high_water_mark_;
+  record.high_water_mark = tracker_.max_seen();
   store_.RecordPoll(record);
   return record.ok;
+}
+
+void Tailer::Replay() {
+  const std::int64_t cutoff = clock_.Now() - options_.replay_ms;
+  const std::int64_t after = locator_.StartAfterId(cutoff);
+  tracker_.Reset(after);
+  replayed_ = true;
+  spdlog::info("pipeline={} msg=\"replaying event log\" after_id={} window_ms={}", store_.name(),
+               after, options_.replay_ms);
+}
+
+void Tailer::HandleRegression(std::int64_t max_id) {
+  spdlog::warn(
+      "pipeline={} msg=\"event ids went backwards: the table was truncated or recreated; "
+      "rebuilding the state from it\" max_id={} last_seen_id={}",
+      store_.name(), max_id, tracker_.max_seen());
+  store_.Reset();
 }
 
 void Tailer::LogRejected(const ApplyReport& report) {

@@ -1,7 +1,9 @@
 #pragma once
 // Follows one pipeline's event log: on start it replays the configured window, then polls
-// for rows after its high-water mark every poll interval, applies them to the
-// PipelineStore and records every poll's outcome there. A failing database is retried with
+// for rows after its high-water mark (and for ids still missing below it, see IdTracker)
+// every poll interval, applies each row exactly once to the PipelineStore and records every
+// poll's outcome there. When the table's ids go backwards (truncated or recreated) it
+// resets the store and replays. A failing database is retried with
 // capped exponential backoff; bad rows are counted by the store and logged rate-limited.
 // Owns its polling thread (non-copyable); borrows the store, source, locator and clock,
 // which must outlive it. Start/Stop from one controlling thread; PollOnce is for tests that
@@ -16,6 +18,7 @@
 #include <thread>
 
 #include "exporter/core/clock.h"
+#include "exporter/core/id_tracker.h"
 #include "exporter/core/invalid_reason.h"
 #include "exporter/core/log_rate_limiter.h"
 #include "exporter/core/pipeline_store.h"
@@ -29,6 +32,8 @@ struct TailerOptions {
   std::int64_t replay_ms = 7LL * 24 * 3600 * 1000;
   std::size_t fetch_limit = 10000;
   std::chrono::milliseconds max_backoff{30000};
+  std::int64_t gap_grace_ms = 60 * 1000;  // how long a missing id is waited for
+  std::size_t max_gaps_per_query = 500;
 };
 
 class Tailer {
@@ -59,8 +64,11 @@ class Tailer {
   const Clock& clock_;
   const TailerOptions options_;
 
+  void Replay();
+  void HandleRegression(std::int64_t max_id);
+
   bool replayed_ = false;
-  std::int64_t high_water_mark_ = 0;
+  IdTracker tracker_;
   int consecutive_failures_ = 0;
   LogRateLimiter error_log_{10000};
   std::array<LogRateLimiter, kInvalidReasonCount> invalid_log_;

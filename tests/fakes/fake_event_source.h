@@ -29,18 +29,37 @@ class FakeEventSource final : public EventSource, public ReplayLocator {
     return fetches_;
   }
 
-  FetchResult FetchAfter(std::int64_t after_id, std::size_t limit) override {
+  FetchResult FetchAfter(std::int64_t after_id, const std::vector<std::int64_t>& also_ids,
+                         std::size_t limit) override {
     std::lock_guard lock(mu_);
     ++fetches_;
+    last_also_ids_ = also_ids;
     if (down_) throw std::runtime_error("connection refused (fake)");
-    FetchResult r;
-    for (const auto& e : log_) {
-      if (e.id > after_id && r.events.size() < limit) r.events.push_back(e);
-    }
-    std::sort(r.events.begin(), r.events.end(),
+    std::vector<StageEvent> sorted = log_;
+    std::sort(sorted.begin(), sorted.end(),
               [](const StageEvent& a, const StageEvent& b) { return a.id < b.id; });
+    FetchResult r;
+    std::int64_t max_id = 0;
+    for (const auto& e : sorted) {
+      max_id = std::max(max_id, e.id);
+      const bool wanted =
+          e.id > after_id || std::find(also_ids.begin(), also_ids.end(), e.id) != also_ids.end();
+      if (wanted && r.events.size() < limit) r.events.push_back(e);
+    }
     r.db_now_ms = db_now_ms;
+    r.max_id = max_id;
     return r;
+  }
+
+  // Rows can be removed, as a truncation would.
+  void Clear() {
+    std::lock_guard lock(mu_);
+    log_.clear();
+    next_id_ = 1;
+  }
+  std::vector<std::int64_t> last_also_ids() const {
+    std::lock_guard lock(mu_);
+    return last_also_ids_;
   }
 
   std::int64_t StartAfterId(std::int64_t cutoff_ms) override {
@@ -72,6 +91,7 @@ class FakeEventSource final : public EventSource, public ReplayLocator {
   std::int64_t next_id_ = 1;
   bool down_ = false;
   int fetches_ = 0;
+  std::vector<std::int64_t> last_also_ids_;
 };
 
 }  // namespace pipeline_exporter

@@ -36,7 +36,7 @@ TEST_F(SociEventSourceTest, ReadsRowsInIdOrderWithUtcMilliseconds) {
           "requestPayload, response, timestamp) VALUES (3, 'stt', 'file_complete', 'a.wav', "
           "'10.0.0.1', 1234, '{\"big\":1}', '{\"text\":\"hi\"}', '2024-01-13T08:00:01.999Z')";
   SociEventSource source(cs_, "batchExecutionLog");
-  const FetchResult r = source.FetchAfter(0, 100);
+  const FetchResult r = source.FetchAfter(0, {}, 100);
   ASSERT_EQ(r.events.size(), 2u);
   const StageEvent& a = r.events[0];
   EXPECT_EQ(a.id, 1);
@@ -56,9 +56,23 @@ TEST_F(SociEventSourceTest, ReadsRowsInIdOrderWithUtcMilliseconds) {
   ASSERT_TRUE(r.db_now_ms);
   EXPECT_GT(*r.db_now_ms, 1705132801999);
 
-  EXPECT_EQ(source.FetchAfter(1, 100).events.size(), 1u);
-  EXPECT_EQ(source.FetchAfter(0, 1).events.size(), 1u);
-  EXPECT_TRUE(source.FetchAfter(2, 100).events.empty());
+  EXPECT_EQ(source.FetchAfter(1, {}, 100).events.size(), 1u);
+  EXPECT_EQ(source.FetchAfter(0, {}, 1).events.size(), 1u);
+  EXPECT_TRUE(source.FetchAfter(2, {}, 100).events.empty());
+  EXPECT_EQ(*source.FetchAfter(2, {}, 100).max_id, 2);
+}
+
+TEST_F(SociEventSourceTest, FetchesMissingIdsBelowTheMark) {
+  for (int i = 0; i < 5; ++i) {
+    sql_ << "INSERT INTO batchExecutionLog (batchId, stage, eventType) VALUES (1, 'a', 'info')";
+  }
+  SociEventSource source(cs_, "batchExecutionLog");
+  const auto r = source.FetchAfter(4, {1, 3}, 100);
+  ASSERT_EQ(r.events.size(), 3u);
+  EXPECT_EQ(r.events[0].id, 1);
+  EXPECT_EQ(r.events[1].id, 3);
+  EXPECT_EQ(r.events[2].id, 5);
+  EXPECT_EQ(source.FetchAfter(4, {1, 3}, 2).events.size(), 2u);  // the limit covers all of them
 }
 
 TEST_F(SociEventSourceTest, BatchStartMetadataIsReadButCapped) {
@@ -69,7 +83,7 @@ TEST_F(SociEventSourceTest, BatchStartMetadataIsReadButCapped) {
           "'batch_start', :p)",
       soci::use(big);
   SociEventSource source(cs_, "batchExecutionLog");
-  const auto r = source.FetchAfter(0, 10);
+  const auto r = source.FetchAfter(0, {}, 10);
   ASSERT_EQ(r.events.size(), 2u);
   EXPECT_EQ(r.events[0].batch_metadata, "{\"batchDate\":\"2024-01-13\"}");
   EXPECT_EQ(r.events[1].batch_metadata->size(), 1024u);
@@ -79,7 +93,7 @@ TEST_F(SociEventSourceTest, UnparsableTimestampBecomesZeroForTheValidator) {
   sql_ << "INSERT INTO batchExecutionLog (batchId, stage, eventType, timestamp) VALUES (1, 'a', "
           "'stage_start', 'yesterday-ish')";
   SociEventSource source(cs_, "batchExecutionLog");
-  const auto r = source.FetchAfter(0, 10);
+  const auto r = source.FetchAfter(0, {}, 10);
   ASSERT_EQ(r.events.size(), 1u);
   EXPECT_EQ(r.events[0].timestamp_ms, 0);
 }
@@ -101,9 +115,9 @@ TEST_F(SociEventSourceTest, ReplayStartsAtTheFirstEventOfActiveBatches) {
 
 TEST_F(SociEventSourceTest, MissingDatabaseTableFailsWithAMessageAndRecovers) {
   SociEventSource source(cs_, "noSuchTable");
-  EXPECT_THROW(source.FetchAfter(0, 10), std::exception);
+  EXPECT_THROW(source.FetchAfter(0, {}, 10), std::exception);
   EnsureEventTable(cs_, "noSuchTable");
-  EXPECT_NO_THROW(source.FetchAfter(0, 10));
+  EXPECT_NO_THROW(source.FetchAfter(0, {}, 10));
 }
 
 TEST_F(SociEventSourceTest, WriterInsertsAllOrNothingAndReturnsIds) {
@@ -118,7 +132,7 @@ TEST_F(SociEventSourceTest, WriterInsertsAllOrNothingAndReturnsIds) {
   EXPECT_EQ(ids, (std::vector<std::int64_t>{1, 2}));
   EXPECT_EQ(writer.MaxBatchId(), 9);
   SociEventSource source(cs_, "batchExecutionLog");
-  const auto r = source.FetchAfter(0, 10);
+  const auto r = source.FetchAfter(0, {}, 10);
   ASSERT_EQ(r.events.size(), 2u);
   EXPECT_GT(r.events[0].timestamp_ms, 1700000000000);  // the database default: now
   EXPECT_FALSE(r.events[0].total_files);

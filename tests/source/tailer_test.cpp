@@ -130,6 +130,59 @@ TEST_F(TailerTest, ReplayStartsAtTheFirstEventOfBatchesActiveInTheWindow) {
   EXPECT_EQ(snap.stages[0].files_completed_total, 2u);  // batch 1 was not read
 }
 
+TEST_F(TailerTest, LateCommittedRowBelowTheMarkIsAppliedExactlyOnce) {
+  source_.Append(Ev(1, 1, "stt", "file_complete", kNow).File("a"));
+  source_.Append(Ev(3, 1, "stt", "file_complete", kNow).File("c"));  // id 2 not committed yet
+  source_.db_now_ms = kNow;
+  Tailer tailer = MakeTailer();
+  EXPECT_TRUE(tailer.PollOnce());
+  EXPECT_EQ(Processed("stt"), 2);
+  EXPECT_TRUE(tailer.PollOnce());
+  EXPECT_EQ(source_.last_also_ids(), (std::vector<std::int64_t>{2}));  // still asked for
+  source_.Append(Ev(2, 1, "stt", "file_complete", kNow).File("b"));    // commits now
+  EXPECT_TRUE(tailer.PollOnce());
+  EXPECT_TRUE(tailer.PollOnce());
+  const auto snap = store_.Snapshot();
+  EXPECT_EQ(snap.stages[0].processed, 3);
+  EXPECT_EQ(snap.stages[0].events_total[static_cast<std::size_t>(EventType::kFileComplete)], 3u);
+  EXPECT_EQ(snap.tail.gaps_expired, 0u);
+  EXPECT_TRUE(source_.last_also_ids().empty());
+}
+
+TEST_F(TailerTest, RolledBackIdExpiresAfterTheGraceOnTheDatabaseClock) {
+  source_.Append(Ev(1, 1, "stt", "file_complete", kNow).File("a"));
+  source_.Append(Ev(3, 1, "stt", "file_complete", kNow).File("c"));
+  source_.db_now_ms = kNow;
+  TailerOptions o;
+  o.gap_grace_ms = 60'000;
+  Tailer tailer = MakeTailer(o);
+  EXPECT_TRUE(tailer.PollOnce());
+  source_.db_now_ms = kNow + 59'999;
+  EXPECT_TRUE(tailer.PollOnce());
+  EXPECT_EQ(store_.Snapshot().tail.gaps_expired, 0u);
+  source_.db_now_ms = kNow + 60'000;
+  EXPECT_TRUE(tailer.PollOnce());
+  EXPECT_EQ(store_.Snapshot().tail.gaps_expired, 1u);
+  EXPECT_TRUE(tailer.PollOnce());
+  EXPECT_EQ(store_.Snapshot().tail.gaps_expired, 1u);
+}
+
+TEST_F(TailerTest, TruncatedTableIsDetectedAndTheStateRebuilt) {
+  for (int i = 0; i < 5; ++i) source_.Append(Ev(0, 1, "stt", "file_complete", kNow).File("f" + std::to_string(i)));
+  Tailer tailer = MakeTailer();
+  EXPECT_TRUE(tailer.PollOnce());
+  EXPECT_EQ(Processed("stt"), 5);
+  source_.Clear();  // TRUNCATE: ids start again at 1
+  source_.Append(Ev(1, 9, "stt", "file_complete", kNow).File("new"));
+  EXPECT_TRUE(tailer.PollOnce());
+  const auto snap = store_.Snapshot();
+  EXPECT_EQ(snap.tail.id_regressions, 1u);
+  EXPECT_EQ(snap.current_batch->id, 9);
+  EXPECT_EQ(snap.stages[0].processed, 1);
+  EXPECT_EQ(snap.stages[0].files_completed_total, 1u);
+  EXPECT_EQ(snap.tail.last_event_id, 1);
+}
+
 TEST_F(TailerTest, ThreadPollsUntilStoppedAndNudgeWakesIt) {
   TailerOptions o;
   o.poll_interval = std::chrono::hours(1);  // only a nudge can make it poll again
