@@ -15,6 +15,7 @@ build_pkgs=(
 test_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev
   prometheus sqlite3 curl ca-certificates
+  mariadb-server mariadb-client postgresql postgresql-client
 )
 
 case "$mode" in

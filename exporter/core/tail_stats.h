@@ -32,7 +32,7 @@ struct PollRecord {
   std::optional<std::int64_t> db_now_ms;  // database clock, when the poll read it
   std::int64_t high_water_mark = 0;       // last event id read
   std::uint64_t gaps_expired = 0;         // newly given up in this poll
-  bool id_regressed = false;  // the table's ids went backwards
+  bool id_regressed = false;              // the table's ids went backwards
 };
 
 }  // namespace pipeline_exporter

@@ -51,8 +51,9 @@ bool Tailer::PollOnce() {
     if (!replayed_) Replay();
     std::int64_t db_now = clock_.Now();
     for (;;) {
-      const FetchResult fetched = source_.FetchAfter(
-          tracker_.max_seen(), tracker_.OpenGaps(options_.max_gaps_per_query), options_.fetch_limit);
+      const FetchResult fetched =
+          source_.FetchAfter(tracker_.max_seen(), tracker_.OpenGaps(options_.max_gaps_per_query),
+                             options_.fetch_limit);
       if (fetched.db_now_ms) db_now = *fetched.db_now_ms;
       record.db_now_ms = fetched.db_now_ms;
       if (fetched.events.empty() && fetched.max_id && *fetched.max_id < tracker_.max_seen()) {
@@ -73,14 +74,15 @@ bool Tailer::PollOnce() {
     }
     record.gaps_expired = tracker_.Expire(db_now) + tracker_.TakeOverflowed();
     if (record.gaps_expired > 0) {
-      spdlog::info("pipeline={} msg=\"gave up waiting for missing event ids\" count={} "
-                   "grace_ms={}",
-                   store_.name(), record.gaps_expired, options_.gap_grace_ms);
+      spdlog::info(
+          "pipeline={} msg=\"gave up waiting for missing event ids\" count={} "
+          "grace_ms={}",
+          store_.name(), record.gaps_expired, options_.gap_grace_ms);
     }
     record.ok = true;
     if (consecutive_failures_ > 0) {
-      spdlog::info("pipeline={} msg=\"database reachable again\" after_failures={}",
-                   store_.name(), consecutive_failures_);
+      spdlog::info("pipeline={} msg=\"database reachable again\" after_failures={}", store_.name(),
+                   consecutive_failures_);
     }
     consecutive_failures_ = 0;
   } catch (const std::exception& e) {

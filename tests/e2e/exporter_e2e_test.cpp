@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "exporter/source/schema_bootstrap.h"
+#include "tests/e2e/database_server.h"
 #include "tests/e2e/exporter_process.h"
 #include "tests/fakes/temp_dir.h"
 #include "tests/fakes/wait.h"
@@ -20,80 +21,117 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-const char* kConfig = R"(pipelines:
-  - name: cofi
-    database: "sqlite3://db=${DB}"
-    poll_interval: 50ms
-    stages:
-      - { id: denoise, title: "Denoise" }
-      - { id: stt, title: "Speech to text" }
-      - { id: llm1, title: "LLM summary" }
-)";
-
 std::string Series(const std::string& name, const std::string& stage) {
   return name + "{pipeline=\"cofi\",pipeline_stage=\"" + stage + "\"}";
 }
 
-class ExporterE2ETest : public ::testing::Test {
+// Runs the real binary against one database; the test writes rows as a pipeline would.
+class ExporterHarness {
  protected:
-  void SetUp() override {
-    db_path_ = dir_.File("events.db");
-    cs_ = "sqlite3://db=" + db_path_;
-    ASSERT_TRUE(EnsureEventTable(cs_, "batchExecutionLog"));
-    std::string cfg = kConfig;
-    cfg.replace(cfg.find("${DB}"), 5, db_path_);
-    std::ofstream(dir_.File("exporter.yml")) << cfg;
-    sql_.open(cs_ + " timeout=5");
+  void SetUpDatabase(Backend backend, const std::string& extra_config = "") {
+    try {
+      server_ = DatabaseServer::Start(backend);
+    } catch (const std::exception& e) {
+      FAIL() << BackendName(backend) << " could not be started: " << e.what();
+    }
+    ASSERT_NO_THROW(EnsureEventTable(server_->connect_string(), "batchExecutionLog"));
+    // The exporter runs as the read-only user, as the README recommends.
+    WriteConfig(server_->readonly_connect_string(), extra_config);
+    sql_.open(server_->connect_string() +
+              (backend == Backend::kSqlite ? std::string(" timeout=5") : std::string()));
   }
 
-  std::unique_ptr<ExporterProcess> Start(std::vector<std::string> extra = {}) {
+  void WriteConfig(const std::string& database, const std::string& extra) {
+    std::ofstream(dir_.File("exporter.yml"))
+        << "pipelines:\n  - name: cofi\n    database: \"" << database
+        << "\"\n    poll_interval: 50ms\n"
+        << extra
+        << "    stages:\n      - { id: denoise, title: \"Denoise\" }\n"
+           "      - { id: stt, title: \"Speech to text\" }\n"
+           "      - { id: llm1, title: \"LLM summary\" }\n";
+  }
+
+  // Starts the exporter and waits for its first successful poll, so that rows the test
+  // writes afterwards are tailed, not replayed.
+  std::unique_ptr<ExporterProcess> Start(std::vector<std::string> extra = {},
+                                         bool wait_for_poll = true) {
     std::vector<std::string> args = {"--config.file=" + dir_.File("exporter.yml"),
                                      "--web.listen-address=127.0.0.1:0"};
     args.insert(args.end(), extra.begin(), extra.end());
     auto p = std::make_unique<ExporterProcess>(
         args, dir_.path().string(), dir_.File("exporter" + std::to_string(++runs_) + ".log"));
     EXPECT_TRUE(p->WaitReady()) << "exporter did not start:\n" << p->Log();
+    EXPECT_TRUE(!wait_for_poll || WaitUntil([&] {
+      return Metric(*p,
+                    "pipeline_exporter_last_poll_success_timestamp_seconds{pipeline=\"cofi\"}") > 0;
+    })) << "no successful poll:\n"
+        << p->Log();
     return p;
   }
+
+  static std::string Quote(const std::string& s) { return "'" + s + "'"; }
 
   void Insert(std::int64_t batch, const std::string& stage, const std::string& type,
               const std::string& extra_columns = "", const std::string& extra_values = "") {
     sql_ << "INSERT INTO batchExecutionLog (batchId, stage, eventType" + extra_columns +
                 ") VALUES (" + std::to_string(batch) + ", " +
-                (stage.empty() ? std::string("NULL") : "'" + stage + "'") + ", '" + type + "'" +
+                (stage.empty() ? std::string("NULL") : Quote(stage)) + ", " + Quote(type) +
                 extra_values + ")";
   }
   void File(std::int64_t batch, const std::string& stage, const std::string& type,
             const std::string& file) {
-    Insert(batch, stage, type, ", fileName", ", '" + file + "'");
+    Insert(batch, stage, type, ", fileName", ", " + Quote(file));
   }
-  std::int64_t MaxId() {
+  std::int64_t MaxId(soci::session& sql) {
     long long id = 0;
-    sql_ << "SELECT MAX(id) FROM batchExecutionLog", soci::into(id);
-    return id;
+    soci::indicator ind = soci::i_null;
+    sql << "SELECT MAX(id) FROM batchExecutionLog", soci::into(id, ind);
+    return ind == soci::i_ok ? id : 0;
   }
+  std::int64_t MaxId() { return MaxId(sql_); }
 
   static std::map<std::string, double> Metrics(const ExporterProcess& p) {
     const auto r = p.Get("/metrics");
     EXPECT_EQ(r.status, 200);
     return ParseMetrics(r.body);
   }
+  static double Metric(const ExporterProcess& p, const std::string& series) {
+    const auto m = Metrics(p);
+    auto it = m.find(series);
+    return it == m.end() ? std::nan("") : it->second;
+  }
   // Waits until the exporter has read every row written so far.
-  void WaitCaughtUp(const ExporterProcess& p) {
+  void WaitCaughtUp(const ExporterProcess& p, std::chrono::milliseconds timeout = seconds(15)) {
     const double want = static_cast<double>(MaxId());
-    ASSERT_TRUE(WaitUntil([&] {
-      return Metrics(p)["pipeline_exporter_last_event_id{pipeline=\"cofi\"}"] == want;
-    })) << p.Log();
+    ASSERT_TRUE(WaitUntil(
+        [&] { return Metric(p, "pipeline_exporter_last_event_id{pipeline=\"cofi\"}") == want; },
+        timeout))
+        << "exporter did not reach id " << want << "\n"
+        << p.Log();
   }
 
   TempDir dir_;
-  std::string db_path_;
-  std::string cs_;
+  std::unique_ptr<DatabaseServer> server_;
   soci::session sql_;
   int runs_ = 0;
 };
 
-TEST_F(ExporterE2ETest, WorkedExampleThroughTheRealBinary) {
+class ExporterE2ETest : public ExporterHarness, public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override { SetUpDatabase(GetParam()); }
+};
+
+INSTANTIATE_TEST_SUITE_P(AllDatabases, ExporterE2ETest,
+                         ::testing::Values(Backend::kSqlite, Backend::kMariaDb, Backend::kPostgres),
+                         [](const auto& info) { return BackendName(info.param); });
+
+// Tests that do not depend on the database kind run on SQLite only.
+class ExporterSqliteTest : public ExporterHarness, public ::testing::Test {
+ protected:
+  void SetUp() override { SetUpDatabase(Backend::kSqlite); }
+};
+
+TEST_P(ExporterE2ETest, WorkedExampleThroughTheRealBinary) {
   auto exporter = Start();
   Insert(3, "", "batch_start", ", requestPayload",
          ", '{\"batchDate\":\"2024-01-13\",\"batchNumber\":3}'");
@@ -136,13 +174,14 @@ TEST_F(ExporterE2ETest, WorkedExampleThroughTheRealBinary) {
   EXPECT_LT(took, seconds(2)) << "SIGTERM → exit must take under 2 s";
 }
 
-TEST_F(ExporterE2ETest, LiveOutputPassesPromtool) {
+TEST_P(ExporterE2ETest, LiveOutputPassesPromtool) {
   auto exporter = Start();
   Insert(1, "", "batch_start");
   Insert(1, "denoise", "stage_start", ", totalFiles", ", 3");
   File(1, "denoise", "file_complete", "a.wav");
   File(1, "denoise", "error", "b.wav");
-  Insert(1, "stt\xC3", "stage_start");  // invalid UTF-8 must never reach a label
+  // Invalid UTF-8 must never reach a label (MySQL and PostgreSQL refuse to store it).
+  if (GetParam() == Backend::kSqlite) Insert(1, "stt\xC3", "stage_start");
   WaitCaughtUp(*exporter);
   const auto r = exporter->Get("/metrics");
   ASSERT_EQ(r.status, 200);
@@ -156,7 +195,7 @@ TEST_F(ExporterE2ETest, LiveOutputPassesPromtool) {
   EXPECT_EQ(
       ParseMetrics(r.body)
           ["pipeline_exporter_invalid_events_total{pipeline=\"cofi\",reason=\"invalid_utf8\"}"],
-      1);
+      GetParam() == Backend::kSqlite ? 1 : 0);
   for (const char* family : {"pipeline_stage_files",
                              "pipeline_stage_files_processed",
                              "pipeline_stage_files_failed",
@@ -194,7 +233,7 @@ TEST_F(ExporterE2ETest, LiveOutputPassesPromtool) {
   }
 }
 
-TEST_F(ExporterE2ETest, RestartShowsTheSameGauges) {
+TEST_P(ExporterE2ETest, RestartShowsTheSameGauges) {
   auto first = Start();
   for (int b = 1; b <= 3; ++b) {
     Insert(b, "", "batch_start", ", requestPayload",
@@ -235,30 +274,31 @@ TEST_F(ExporterE2ETest, RestartShowsTheSameGauges) {
   EXPECT_EQ(after.at(Series("pipeline_file_duration_seconds_count", "stt")), 54);
 }
 
-TEST_F(ExporterE2ETest, BadRowsAreCountedAndGoodRowsStillCountExactly) {
+TEST_P(ExporterE2ETest, BadRowsAreCountedAndGoodRowsStillCountExactly) {
   auto exporter = Start();
   Insert(1, "stt", "stage_start", ", totalFiles", ", 10");
   File(1, "stt", "file_complete", "a.wav");
+  std::vector<std::string> reasons = {"unknown_event_type", "missing_stage", "invalid_count",
+                                      "missing_file_name", "invalid_duration"};
   Insert(1, "stt", "stage_exploded");                              // unknown_event_type
   File(1, "", "file_complete", "b.wav");                           // missing_stage
   Insert(1, "stt", "stage_progress", ", processedFiles", ", -4");  // invalid_count
-  Insert(1, "s\xFFt", "stage_start");                              // invalid_utf8
   Insert(1, "stt", "file_complete");                               // missing_file_name
   Insert(1, "stt", "file_complete", ", fileName, durationMs", ", 'c.wav', -1");  // invalid_duration
-  Insert(1, "stt", "file_start", ", fileName, timestamp",
-         ", 'd.wav', 'not a time'");               // invalid_timestamp
-  Insert(1, std::string(70, 'x'), "stage_start");  // invalid_stage
+  if (GetParam() == Backend::kSqlite) {
+    // Rows that MySQL and PostgreSQL refuse to store at all, but SQLite keeps.
+    Insert(1, "s\xFFt", "stage_start");  // invalid_utf8
+    Insert(1, "stt", "file_start", ", fileName, timestamp", ", 'd.wav', 'not a time'");
+    Insert(1, std::string(70, 'x'), "stage_start");  // invalid_stage
+    reasons.insert(reasons.end(), {"invalid_utf8", "invalid_timestamp", "invalid_stage"});
+  }
   File(1, "stt", "file_complete", "e.wav");
   WaitCaughtUp(*exporter);
   auto m = Metrics(*exporter);
-  auto invalid = [&](const char* reason) {
-    return m[std::string("pipeline_exporter_invalid_events_total{pipeline=\"cofi\",reason=\"") +
-             reason + "\"}"];
-  };
-  for (const char* reason :
-       {"unknown_event_type", "missing_stage", "invalid_count", "invalid_utf8", "missing_file_name",
-        "invalid_duration", "invalid_timestamp", "invalid_stage"}) {
-    EXPECT_EQ(invalid(reason), 1) << reason;
+  for (const auto& reason : reasons) {
+    EXPECT_EQ(
+        m["pipeline_exporter_invalid_events_total{pipeline=\"cofi\",reason=\"" + reason + "\"}"], 1)
+        << reason;
   }
   EXPECT_EQ(m[Series("pipeline_stage_files_processed", "stt")], 2);
   EXPECT_EQ(m[Series("pipeline_files_completed_total", "stt")], 2);
@@ -268,7 +308,171 @@ TEST_F(ExporterE2ETest, BadRowsAreCountedAndGoodRowsStillCountExactly) {
   EXPECT_NE(exporter->Log().find("reason=unknown_event_type"), std::string::npos);
 }
 
-TEST_F(ExporterE2ETest, MetricsAreGzippedWhenAsked) {
+TEST_P(ExporterE2ETest, TimestampsAreReadAsUtcMilliseconds) {
+  auto exporter = Start();
+  // PostgreSQL's timestamptz needs the zone in the literal; MySQL's DATETIME and SQLite's
+  // text store UTC as written.
+  const std::string zone = GetParam() == Backend::kPostgres ? "+00" : "";
+  Insert(5, "", "batch_start", ", timestamp", ", '2024-01-13 08:00:00.125" + zone + "'");
+  Insert(5, "stt", "stage_start", ", totalFiles, timestamp",
+         ", 10, '2024-01-13 08:00:01.250" + zone + "'");
+  Insert(5, "stt", "stage_complete", ", processedFiles, timestamp",
+         ", 10, '2024-01-13 08:01:02.999" + zone + "'");
+  WaitCaughtUp(*exporter);
+  const auto m = Metrics(*exporter);
+  EXPECT_DOUBLE_EQ(m.at("pipeline_batch_start_timestamp_seconds{pipeline=\"cofi\"}"),
+                   1705132800.125);
+  EXPECT_DOUBLE_EQ(m.at(Series("pipeline_stage_last_event_timestamp_seconds", "stt")),
+                   1705132862.999);
+  EXPECT_DOUBLE_EQ(m.at(Series("pipeline_stage_duration_seconds", "stt")), 61.749);
+}
+
+TEST_P(ExporterE2ETest, RestartedExporterMatchesOneThatNeverStopped) {
+  auto steady = Start();
+  auto restarted = Start();
+  auto write_batch = [&](int b, int from, int to) {
+    for (const char* stage : {"denoise", "stt"}) {
+      if (from == 0) Insert(b, stage, "stage_start", ", totalFiles", ", 30");
+      for (int f = from; f < to; ++f) {
+        Insert(b, stage, f % 11 == 3 ? "error" : "file_complete", ", fileName, durationMs",
+               ", 'f" + std::to_string(f) + ".wav', " + std::to_string(50 + f * 13));
+      }
+      if (to == 30) Insert(b, stage, "stage_complete", ", processedFiles, failedFiles", ", 27, 3");
+    }
+  };
+  Insert(1, "", "batch_start");
+  write_batch(1, 0, 30);
+  Insert(1, "", "batch_complete");
+  Insert(2, "", "batch_start", ", requestPayload", ", '{\"batchNumber\":2}'");
+  write_batch(2, 0, 12);  // mid-batch …
+  WaitCaughtUp(*restarted);
+  ASSERT_EQ(restarted->Terminate(), 0);
+  write_batch(2, 12, 30);  // … the batch goes on while one exporter is down …
+  Insert(2, "", "batch_complete");
+  restarted = Start();  // … and it comes back
+  WaitCaughtUp(*steady);
+  WaitCaughtUp(*restarted);
+  const auto a = Metrics(*steady);
+  const auto b = Metrics(*restarted);
+  int compared = 0;
+  for (const auto& [series, value] : a) {
+    if (series.rfind("pipeline_", 0) != 0 || series.rfind("pipeline_exporter_", 0) == 0) continue;
+    ASSERT_TRUE(b.count(series)) << series;
+    if (std::isnan(value)) {
+      EXPECT_TRUE(std::isnan(b.at(series))) << series;
+    } else {
+      EXPECT_DOUBLE_EQ(b.at(series), value) << series;
+    }
+    ++compared;
+  }
+  EXPECT_GT(compared, 90);
+  EXPECT_EQ(b.at(Series("pipeline_files_completed_total", "stt")), 54);
+  EXPECT_EQ(b.at("pipeline_batches_total{pipeline=\"cofi\",outcome=\"complete\"}"), 2);
+}
+
+// Concurrency that only a server database has: transactions that commit out of id order,
+// rolled-back inserts, the server going away.
+class ExporterServerTest : public ExporterHarness, public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override { SetUpDatabase(GetParam(), "    gap_grace_period: 1s\n"); }
+  std::unique_ptr<soci::session> Connect() {
+    return std::make_unique<soci::session>(server_->connect_string());
+  }
+  double Completed(const ExporterProcess& p) {
+    return Metric(p, Series("pipeline_files_completed_total", "stt"));
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(ServerDatabases, ExporterServerTest,
+                         ::testing::Values(Backend::kMariaDb, Backend::kPostgres),
+                         [](const auto& info) { return BackendName(info.param); });
+
+TEST_P(ExporterServerTest, OutOfOrderCommitIsCountedExactlyOnce) {
+  auto exporter = Start();
+  Insert(1, "stt", "stage_start", ", totalFiles", ", 10");
+  WaitCaughtUp(*exporter);
+  auto a = Connect();
+  auto b = Connect();
+  auto tx = std::make_unique<soci::transaction>(*a);
+  *a << "INSERT INTO batchExecutionLog (batchId, stage, eventType, fileName) VALUES (1, 'stt', "
+        "'file_complete', 'held.wav')";  // id N, not committed yet
+  *b << "INSERT INTO batchExecutionLog (batchId, stage, eventType, fileName) VALUES (1, 'stt', "
+        "'file_complete', 'quick.wav')";  // id N+1, committed
+  const double quick_id = static_cast<double>(MaxId(*b));
+  ASSERT_TRUE(WaitUntil([&] {
+    return Metric(*exporter, "pipeline_exporter_last_event_id{pipeline=\"cofi\"}") == quick_id;
+  })) << exporter->Log();
+  EXPECT_EQ(Completed(*exporter), 1);  // the exporter has polled past the open transaction
+  tx->commit();
+  ASSERT_TRUE(WaitUntil([&] { return Completed(*exporter) == 2; })) << exporter->Log();
+  // Several more polls: still exactly once each.
+  const double polls =
+      Metric(*exporter, "pipeline_exporter_poll_duration_seconds_count{pipeline=\"cofi\"}");
+  ASSERT_TRUE(WaitUntil([&] {
+    return Metric(*exporter, "pipeline_exporter_poll_duration_seconds_count{pipeline=\"cofi\"}") >
+           polls + 3;
+  }));
+  const auto m = Metrics(*exporter);
+  EXPECT_EQ(m.at(Series("pipeline_files_completed_total", "stt")), 2);
+  EXPECT_EQ(m.at("pipeline_events_total{pipeline=\"cofi\",pipeline_stage=\"stt\",event_type=\"file_"
+                 "complete\"}"),
+            2);
+  EXPECT_EQ(m.at("pipeline_exporter_gaps_expired_total{pipeline=\"cofi\"}"), 0);
+}
+
+TEST_P(ExporterServerTest, RolledBackInsertLeavesAGapThatExpires) {
+  auto exporter = Start();
+  auto a = Connect();
+  {
+    soci::transaction tx(*a);
+    *a << "INSERT INTO batchExecutionLog (batchId, stage, eventType, fileName) VALUES (1, 'stt', "
+          "'file_complete', 'rolled-back.wav')";
+    tx.rollback();
+  }
+  File(1, "stt", "file_complete", "kept.wav");
+  WaitCaughtUp(*exporter);
+  // gap_grace_period is 1s in this suite.
+  ASSERT_TRUE(WaitUntil([&] {
+    return Metric(*exporter, "pipeline_exporter_gaps_expired_total{pipeline=\"cofi\"}") == 1;
+  })) << exporter->Log();
+  EXPECT_EQ(Completed(*exporter), 1);
+  EXPECT_NE(exporter->Log().find("gave up waiting for missing event ids"), std::string::npos);
+}
+
+TEST_P(ExporterServerTest, OutageKeepsMetricsAnsweringAndLosesNothing) {
+  auto exporter = Start();
+  int written = 0;
+  for (; written < 20; ++written) File(1, "stt", "file_complete", "f" + std::to_string(written));
+  WaitCaughtUp(*exporter);
+  ASSERT_NO_THROW(server_->Stop());
+  // Throughout the outage /metrics answers at once, from memory.
+  const bool saw_down = WaitUntil(
+      [&] {
+        const auto started = std::chrono::steady_clock::now();
+        const auto r = exporter->Get("/metrics");
+        const auto took = std::chrono::steady_clock::now() - started;
+        EXPECT_EQ(r.status, 200);
+        EXPECT_LT(took, seconds(1));
+        return ParseMetrics(r.body)["pipeline_exporter_db_up{pipeline=\"cofi\"}"] == 0;
+      },
+      seconds(30));
+  ASSERT_TRUE(saw_down) << exporter->Log();
+  EXPECT_EQ(Completed(*exporter), 20);
+  EXPECT_GE(Metric(*exporter, "pipeline_exporter_poll_errors_total{pipeline=\"cofi\"}"), 1);
+  ASSERT_NO_THROW(server_->Restart());
+  sql_.close();
+  sql_.open(server_->connect_string());
+  for (; written < 40; ++written) File(1, "stt", "file_complete", "f" + std::to_string(written));
+  ASSERT_TRUE(WaitUntil([&] { return Completed(*exporter) == 40; }, seconds(60)))
+      << exporter->Log();
+  const auto m = Metrics(*exporter);
+  EXPECT_EQ(m.at("pipeline_exporter_db_up{pipeline=\"cofi\"}"), 1);
+  EXPECT_EQ(m.at("pipeline_events_total{pipeline=\"cofi\",pipeline_stage=\"stt\",event_type=\"file_"
+                 "complete\"}"),
+            40);
+}
+
+TEST_F(ExporterSqliteTest, MetricsAreGzippedWhenAsked) {
   auto exporter = Start();
   const auto plain = exporter->Get("/metrics");
   const auto zipped = exporter->Get("/metrics", {{"Accept-Encoding", "gzip, deflate"}});
@@ -289,8 +493,8 @@ TEST_F(ExporterE2ETest, MetricsAreGzippedWhenAsked) {
   EXPECT_LT(zipped.body.size(), out.size());
 }
 
-TEST_F(ExporterE2ETest, HealthLandingPageAndTelemetryPath) {
-  auto exporter = Start({"--web.telemetry-path=/custom-metrics"});
+TEST_F(ExporterSqliteTest, HealthLandingPageAndTelemetryPath) {
+  auto exporter = Start({"--web.telemetry-path=/custom-metrics"}, /*wait_for_poll=*/false);
   ASSERT_TRUE(WaitUntil([&] { return exporter->Get("/api/health").status == 200; }))
       << exporter->Log();
   const auto health = nlohmann::json::parse(exporter->Get("/api/health").body);
@@ -305,7 +509,7 @@ TEST_F(ExporterE2ETest, HealthLandingPageAndTelemetryPath) {
   EXPECT_EQ(exporter->Get("/metrics").status, 404);
 }
 
-TEST_F(ExporterE2ETest, UnreachableDatabaseIsReportedWhileMetricsStillAnswer) {
+TEST_F(ExporterSqliteTest, UnreachableDatabaseIsReportedWhileMetricsStillAnswer) {
   std::ofstream(dir_.File("down.yml"))
       << "pipelines:\n  - name: cofi\n    database: \"sqlite3://db="
       << dir_.File("no/such/dir/x.db") << "\"\n    poll_interval: 50ms\n";
@@ -320,7 +524,7 @@ TEST_F(ExporterE2ETest, UnreachableDatabaseIsReportedWhileMetricsStillAnswer) {
   EXPECT_EQ(p.Get("/api/health").status, 503);
 }
 
-TEST_F(ExporterE2ETest, PortInUseIsAOneLineErrorAndNonZeroExit) {
+TEST_F(ExporterSqliteTest, PortInUseIsAOneLineErrorAndNonZeroExit) {
   auto first = Start();
   ExporterProcess second({"--config.file=" + dir_.File("exporter.yml"),
                           "--web.listen-address=127.0.0.1:" + std::to_string(first->port())},
@@ -333,7 +537,7 @@ TEST_F(ExporterE2ETest, PortInUseIsAOneLineErrorAndNonZeroExit) {
       << second.Log();
 }
 
-TEST_F(ExporterE2ETest, BadConfigStopsStartUpNamingTheKey) {
+TEST_F(ExporterSqliteTest, BadConfigStopsStartUpNamingTheKey) {
   std::ofstream(dir_.File("bad.yml")) << "pipelines:\n  - name: cofi\n    poll_interval: soon\n";
   ExporterProcess p({"--config.file=" + dir_.File("bad.yml")}, dir_.path().string(),
                     dir_.File("bad.log"));
@@ -343,7 +547,7 @@ TEST_F(ExporterE2ETest, BadConfigStopsStartUpNamingTheKey) {
       << p.Log();
 }
 
-TEST_F(ExporterE2ETest, NoConfigMeansDefaultPipelineOnLocalSqliteFile) {
+TEST_F(ExporterSqliteTest, NoConfigMeansDefaultPipelineOnLocalSqliteFile) {
   TempDir cwd;
   ExporterProcess p({"--web.listen-address=127.0.0.1:0", "--log.format=json"}, cwd.path().string(),
                     cwd.File("default.log"));
@@ -358,7 +562,7 @@ TEST_F(ExporterE2ETest, NoConfigMeansDefaultPipelineOnLocalSqliteFile) {
   EXPECT_TRUE(j.contains("ts"));
 }
 
-TEST_F(ExporterE2ETest, DemoMovesEveryStage) {
+TEST_F(ExporterSqliteTest, DemoMovesEveryStage) {
   TempDir cwd;
   ExporterProcess p({"--web.listen-address=127.0.0.1:0", "--demo", "--demo.speed=8"},
                     cwd.path().string(), cwd.File("demo.log"));

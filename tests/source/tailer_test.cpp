@@ -168,7 +168,8 @@ TEST_F(TailerTest, RolledBackIdExpiresAfterTheGraceOnTheDatabaseClock) {
 }
 
 TEST_F(TailerTest, TruncatedTableIsDetectedAndTheStateRebuilt) {
-  for (int i = 0; i < 5; ++i) source_.Append(Ev(0, 1, "stt", "file_complete", kNow).File("f" + std::to_string(i)));
+  for (int i = 0; i < 5; ++i)
+    source_.Append(Ev(0, 1, "stt", "file_complete", kNow).File("f" + std::to_string(i)));
   Tailer tailer = MakeTailer();
   EXPECT_TRUE(tailer.PollOnce());
   EXPECT_EQ(Processed("stt"), 5);
