@@ -15,7 +15,7 @@ build_pkgs=(
 test_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev
   prometheus sqlite3 curl ca-certificates
-  mariadb-server mariadb-client postgresql postgresql-client
+  mariadb-server mariadb-client postgresql postgresql-client docker-compose
 )
 
 case "$mode" in

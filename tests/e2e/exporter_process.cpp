@@ -17,9 +17,9 @@
 namespace pipeline_exporter {
 
 ExporterProcess::ExporterProcess(std::vector<std::string> args, std::string workdir,
-                                 std::string log_path)
+                                 std::string log_path, std::string binary)
     : log_path_(std::move(log_path)) {
-  args.insert(args.begin(), PE_EXPORTER_BINARY);
+  args.insert(args.begin(), binary);
   pid_ = fork();
   if (pid_ == 0) {
     if (chdir(workdir.c_str()) != 0) _exit(127);
@@ -29,7 +29,7 @@ ExporterProcess::ExporterProcess(std::vector<std::string> args, std::string work
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    execv(argv[0], argv.data());
+    execvp(argv[0], argv.data());
     _exit(127);
   }
 }

@@ -18,8 +18,10 @@ namespace pipeline_exporter {
 
 class ExporterProcess {
  public:
-  // `workdir` is the child's working directory; its stderr goes to `log_path`.
-  ExporterProcess(std::vector<std::string> args, std::string workdir, std::string log_path);
+  // `workdir` is the child's working directory; its stderr goes to `log_path`. `binary`
+  // is the exporter unless another program (Prometheus) is run the same way.
+  ExporterProcess(std::vector<std::string> args, std::string workdir, std::string log_path,
+                  std::string binary = PE_EXPORTER_BINARY);
   ~ExporterProcess();
   ExporterProcess(const ExporterProcess&) = delete;
   ExporterProcess& operator=(const ExporterProcess&) = delete;

@@ -81,6 +81,19 @@ HttpResult HttpRequestRaw(int port, const std::string& method, const std::string
     while (!value.empty() && value.front() == ' ') value.erase(0, 1);
     result.headers[name] = value;
   }
+  if (result.Header("transfer-encoding") == "chunked") {
+    std::string decoded;
+    std::size_t pos = 0;
+    for (;;) {
+      const auto eol = result.body.find("\r\n", pos);
+      if (eol == std::string::npos) break;
+      const std::size_t size = std::stoul(result.body.substr(pos, eol - pos), nullptr, 16);
+      if (size == 0) break;
+      decoded.append(result.body, eol + 2, size);
+      pos = eol + 2 + size + 2;
+    }
+    result.body = std::move(decoded);
+  }
   return result;
 }
 
