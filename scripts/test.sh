@@ -10,4 +10,6 @@ cmake --build build -j2
 echo "build took $(( $(date +%s) - start )) s"
 # A short smoke run of the benchmarks: figures printed, not asserted.
 ./build/bench/core_bench --benchmark_min_time=0.05 2>&1 | grep -E "^(BM_|Benchmark|-)" || true
+# The browser tests' one npm package (playwright-core; the browser is Debian's chromium).
+npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 ctest --test-dir build --output-on-failure -j2

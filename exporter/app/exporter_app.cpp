@@ -6,14 +6,18 @@
 #include "exporter/core/logfmt.h"
 #include "exporter/core/pipeline_collector.h"
 #include "exporter/core/pipeline_store.h"
+#include "exporter/http/api_handler.h"
 #include "exporter/http/health_handler.h"
 #include "exporter/http/http_server.h"
 #include "exporter/http/metrics_handler.h"
 #include "exporter/http/page_handler.h"
 #include "exporter/http/sse_clients_collector.h"
+#include "exporter/http/sse_hub.h"
 #include "exporter/process/process_collector.h"
 #include "exporter/source/demo_scenario.h"
 #include "exporter/source/demo_simulator.h"
+#include "exporter/source/event_queries.h"
+#include "exporter/source/event_writer.h"
 #include "exporter/source/schema_bootstrap.h"
 #include "exporter/source/soci_event_source.h"
 #include "exporter/source/sql_dialect.h"
@@ -32,6 +36,8 @@ struct ExporterApp::Impl {
     std::unique_ptr<PipelineStore> store;
     std::unique_ptr<SociEventSource> source;
     std::unique_ptr<Tailer> tailer;
+    std::unique_ptr<EventQueries> queries;
+    std::unique_ptr<EventWriter> writer;
   };
 
   Impl(Config c, Flags f, const Clock& clk)
@@ -45,6 +51,8 @@ struct ExporterApp::Impl {
   BuildInfoCollector build_info{PE_VERSION, PE_REVISION};
   ProcessCollector process_collector;
   SseClientsCollector sse_clients;
+  std::unique_ptr<SseHub> hub;
+  std::unique_ptr<ApiHandler> api;
   std::unique_ptr<MetricsHandler> metrics;
   std::unique_ptr<HealthHandler> health;
   std::unique_ptr<PageHandler> page;
@@ -70,6 +78,31 @@ ExporterApp::ExporterApp(Config config, Flags flags, const Clock& clock)
     m.pipelines.push_back(std::move(p));
   }
   m.pipeline_collector = std::make_unique<PipelineCollector>(stores);
+  // A client may fall this many events behind before it is dropped.
+  m.hub = std::make_unique<SseHub>(m.config.web.max_sse_clients, 10000, m.sse_clients);
+  std::vector<ApiPipeline> api_pipelines;
+  for (auto& p : m.pipelines) {
+    p.store->SetListener(m.hub.get());
+    p.queries = std::make_unique<EventQueries>(p.config.database, p.config.table);
+    if (m.config.ingest.enabled) {
+      p.writer = std::make_unique<EventWriter>(p.config.database, p.config.table);
+    }
+    ApiPipeline a;
+    a.store = p.store.get();
+    a.queries = p.queries.get();
+    a.writer = p.writer.get();
+    Impl::Pipeline* self = &p;
+    a.nudge = [self] {
+      if (self->tailer) self->tailer->Nudge();
+    };
+    api_pipelines.push_back(std::move(a));
+  }
+  ApiOptions api_options;
+  api_options.ingest_enabled = m.config.ingest.enabled;
+  api_options.ingest_token = m.config.ingest.token;
+  api_options.heartbeat_ms = m.config.web.sse_heartbeat_ms;
+  api_options.grafana_url = m.config.web.grafana_url;
+  m.api = std::make_unique<ApiHandler>(std::move(api_pipelines), *m.hub, api_options);
   m.metrics = std::make_unique<MetricsHandler>(std::vector<const prometheus::Collectable*>{
       m.pipeline_collector.get(), &m.sse_clients, &m.build_info, &m.process_collector});
   m.health = std::make_unique<HealthHandler>(stores);
@@ -83,8 +116,9 @@ ExporterApp::ExporterApp(Config config, Flags flags, const Clock& clock)
   m.server->Handle(m.flags.telemetry_path, [&m](const HttpRequest& r) { return (*m.metrics)(r); });
   m.server->Handle("/api/health", [&m](const HttpRequest& r) { return (*m.health)(r); });
   m.server->Handle("/", [&m](const HttpRequest& r) { return m.page->Serve(r, "index.html"); });
-  m.server->Handle("/static/style.css",
-                   [&m](const HttpRequest& r) { return m.page->Serve(r, "static/style.css"); });
+  m.server->HandlePrefix("/static/",
+                         [&m](const HttpRequest& r) { return m.page->Serve(r, r.path.substr(1)); });
+  m.api->Register(*m.server);
 }
 
 ExporterApp::~ExporterApp() { Stop(); }
@@ -133,6 +167,8 @@ void ExporterApp::Start() {
 
 void ExporterApp::Stop() {
   Impl& m = *impl_;
+  // Streams first: their handlers hold civetweb threads until they end.
+  if (m.hub) m.hub->Close();
   if (m.demo) m.demo->Stop();
   for (auto& p : m.pipelines) {
     if (p.tailer) p.tailer->Stop();

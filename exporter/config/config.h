@@ -26,6 +26,7 @@ struct PipelineConfig {
 struct WebConfig {
   std::size_t max_sse_clients = 64;
   std::string grafana_url;  // link shown on the page when set
+  std::int64_t sse_heartbeat_ms = 15000;
 };
 
 struct IngestConfig {

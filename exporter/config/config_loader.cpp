@@ -223,7 +223,10 @@ Config ParseConfig(const std::string& yaml_text, const EnvLookup& env) {
   }
 
   if (const auto web = root["web"]) {
-    r.CheckKeys(web, "web", {"max_sse_clients", "grafana_url"});
+    r.CheckKeys(web, "web", {"max_sse_clients", "grafana_url", "sse_heartbeat"});
+    if (web["sse_heartbeat"]) {
+      c.web.sse_heartbeat_ms = r.Duration(web["sse_heartbeat"], "web.sse_heartbeat", 100);
+    }
     if (web["max_sse_clients"]) {
       c.web.max_sse_clients =
           static_cast<std::size_t>(r.Int(web["max_sse_clients"], "web.max_sse_clients", 1, 1000));

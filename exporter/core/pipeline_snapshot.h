@@ -30,6 +30,7 @@ struct StageSnapshot {
   double eta_seconds = 0;
   double last_event_timestamp_seconds = 0;
   double typical_duration_seconds = 0;
+  double throughput_per_second = 0;  // over the ETA window; 0 while unknown
   // Since start (all batches read).
   std::array<std::uint64_t, kEventTypeCount> events_total{};
   std::uint64_t files_completed_total = 0;

@@ -197,6 +197,7 @@ PipelineSnapshot PipelineState::Snapshot(std::int64_t now_ms) const {
       s.progress_ratio = st->ProgressRatio();
       s.duration_seconds = st->DurationSeconds(now_ms).value_or(0);
       s.eta_seconds = st->EtaSeconds(now_ms).value_or(kNaN);
+      s.throughput_per_second = st->ThroughputPerSecond(now_ms).value_or(0);
       if (st->last_event_ms()) s.last_event_timestamp_seconds = Seconds(*st->last_event_ms());
     }
     snap.stages.push_back(std::move(s));

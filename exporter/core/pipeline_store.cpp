@@ -9,15 +9,20 @@ PipelineStore::PipelineStore(PipelineSpec spec, const Clock& clock)
 
 ApplyReport PipelineStore::Apply(const std::vector<StageEvent>& events) {
   ApplyReport report;
-  std::lock_guard lock(mu_);
-  for (const StageEvent& e : events) {
-    if (auto reason = state_.Apply(e)) {
-      report.rejected.emplace_back(&e, *reason);
-    } else {
-      ++report.applied;
-      newest_event_ms_ = std::max(newest_event_ms_, e.timestamp_ms);
+  std::vector<StageEvent> applied;
+  {
+    std::lock_guard lock(mu_);
+    for (const StageEvent& e : events) {
+      if (auto reason = state_.Apply(e)) {
+        report.rejected.emplace_back(&e, *reason);
+      } else {
+        ++report.applied;
+        newest_event_ms_ = std::max(newest_event_ms_, e.timestamp_ms);
+        if (listener_) applied.push_back(e);
+      }
     }
   }
+  if (listener_ && !applied.empty()) listener_->OnApplied(name_, applied);
   return report;
 }
 

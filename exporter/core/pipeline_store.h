@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "exporter/core/clock.h"
+#include "exporter/core/event_listener.h"
 #include "exporter/core/pipeline_snapshot.h"
 #include "exporter/core/pipeline_state.h"
 #include "exporter/core/stage_event.h"
@@ -33,6 +34,9 @@ class PipelineStore {
 
   void RecordPoll(const PollRecord& record);
 
+  // The listener told about applied events; set before the tail starts. Borrowed.
+  void SetListener(EventListener* listener) { listener_ = listener; }
+
   // Forgets every batch and counter (after the table was truncated or recreated) but keeps
   // the tail's own statistics.
   void Reset();
@@ -50,6 +54,7 @@ class PipelineStore {
   PipelineState state_;
   TailStats tail_;
   std::int64_t newest_event_ms_ = 0;
+  EventListener* listener_ = nullptr;
 };
 
 }  // namespace pipeline_exporter

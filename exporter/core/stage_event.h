@@ -22,6 +22,7 @@ struct StageEvent {
   std::optional<std::int64_t> failed_files;
   std::optional<std::int64_t> duration_ms;
   std::optional<std::string> batch_metadata;  // batch_start's requestPayload (capped)
+  std::optional<std::string> error_message;   // capped; for the live stream, not the state
   std::int64_t timestamp_ms = 0;              // UTC epoch milliseconds
 };
 

@@ -47,6 +47,10 @@ class StageState {
   // Remaining / recent throughput; 0 when complete; nullopt when unknown.
   std::optional<double> EtaSeconds(std::int64_t now_ms) const;
   std::optional<std::int64_t> last_event_ms() const { return last_event_ms_; }
+  // Items finished per second over the throughput window; nullopt before any.
+  std::optional<double> ThroughputPerSecond(std::int64_t now_ms) const {
+    return window_.PerSecond(now_ms);
+  }
 
  private:
   void MarkProcessing();

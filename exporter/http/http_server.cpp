@@ -59,6 +59,36 @@ void HttpServer::Handle(const std::string& path, Handler handler) {
   routes_[path] = std::move(handler);
 }
 
+void HttpServer::HandlePrefix(const std::string& prefix, Handler handler) {
+  prefix_routes_[prefix] = std::move(handler);
+}
+
+void HttpServer::HandleStream(const std::string& path, StreamHandler handler) {
+  stream_routes_[path] = std::move(handler);
+}
+
+void HttpStream::Respond(const HttpResponse& response) {
+  ::pipeline_exporter::Write(conn_, response, false);
+}
+
+bool HttpStream::Begin(int status,
+                       const std::vector<std::pair<std::string, std::string>>& headers) {
+  // The stream ends when the handler returns: the connection must close then.
+  mg_disable_connection_keep_alive(conn_);
+  mg_response_header_start(conn_, status);
+  HttpResponse shape;
+  shape.headers = headers;
+  for (const auto& [k, v] : headers) mg_response_header_add(conn_, k.c_str(), v.c_str(), -1);
+  for (const auto& [k, v] : SecurityHeaders()) {
+    if (!HasHeader(shape, k)) mg_response_header_add(conn_, k.c_str(), v.c_str(), -1);
+  }
+  return mg_response_header_send(conn_) == 0;
+}
+
+bool HttpStream::Write(std::string_view data) {
+  return mg_write(conn_, data.data(), data.size()) == static_cast<int>(data.size());
+}
+
 std::string HttpServer::ListeningPorts(const std::string& address) {
   const auto colon = address.rfind(':');
   if (colon == std::string::npos) return address;  // a bare port
@@ -197,13 +227,34 @@ int HttpServer::Serve(mg_connection* conn) {
     }
   }
 
+  if (auto stream = stream_routes_.find(req.path); stream != stream_routes_.end()) {
+    HttpStream out(conn);
+    try {
+      stream->second(req, out);
+    } catch (const std::exception& e) {
+      out.Respond(HttpResponse::JsonError(500, "internal error", e.what()));
+    }
+    return 200;
+  }
+
+  const Handler* handler = nullptr;
+  if (auto route = routes_.find(req.path); route != routes_.end()) {
+    handler = &route->second;
+  } else {
+    std::size_t best = 0;
+    for (const auto& [prefix, h] : prefix_routes_) {
+      if (req.path.rfind(prefix, 0) == 0 && prefix.size() > best) {
+        best = prefix.size();
+        handler = &h;
+      }
+    }
+  }
   HttpResponse resp;
-  auto route = routes_.find(req.path);
-  if (route == routes_.end()) {
+  if (!handler) {
     resp = HttpResponse::JsonError(404, "not found", req.path);
   } else {
     try {
-      resp = route->second(req);
+      resp = (*handler)(req);
     } catch (const std::exception& e) {
       resp = HttpResponse::JsonError(500, "internal error", e.what());
     }

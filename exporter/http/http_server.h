@@ -8,6 +8,9 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "exporter/http/http_types.h"
 
@@ -27,9 +30,26 @@ struct HttpServerOptions {
   std::size_t max_body_bytes = 1 << 20;
 };
 
+// A response written as it goes (Server-Sent Events): headers first, then pieces of body,
+// and the connection is closed when the handler returns. Used on one handler thread only.
+class HttpStream {
+ public:
+  explicit HttpStream(mg_connection* conn) : conn_(conn) {}
+  // A normal, complete response instead of a stream (e.g. a 503).
+  void Respond(const HttpResponse& response);
+  // Sends the status line and headers (with the security headers); no Content-Length.
+  bool Begin(int status, const std::vector<std::pair<std::string, std::string>>& headers);
+  // False once the client has gone.
+  bool Write(std::string_view data);
+
+ private:
+  mg_connection* conn_;
+};
+
 class HttpServer {
  public:
   using Handler = std::function<HttpResponse(const HttpRequest&)>;
+  using StreamHandler = std::function<void(const HttpRequest&, HttpStream&)>;
 
   explicit HttpServer(HttpServerOptions options);
   ~HttpServer();
@@ -37,6 +57,9 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
 
   void Handle(const std::string& path, Handler handler);
+  // Every path starting with `prefix` that has no exact route (the longest prefix wins).
+  void HandlePrefix(const std::string& prefix, Handler handler);
+  void HandleStream(const std::string& path, StreamHandler handler);
 
   // Throws HttpServerError naming the address when it cannot listen.
   void Start();
@@ -54,6 +77,8 @@ class HttpServer {
 
   HttpServerOptions options_;
   std::map<std::string, Handler> routes_;
+  std::map<std::string, Handler> prefix_routes_;
+  std::map<std::string, StreamHandler> stream_routes_;
   mg_context* ctx_ = nullptr;
   int port_ = 0;
 };

@@ -11,6 +11,8 @@ namespace {
 // batch_start's requestPayload carries small JSON metadata; anything longer is not
 // metadata and is not read.
 constexpr int kMetadataCap = 1024;
+// Error messages go to the live stream; the page shows at most this much inline.
+constexpr int kErrorCap = 500;
 
 std::optional<std::string> Text(const std::string& v, soci::indicator ind) {
   if (ind != soci::i_ok) return std::nullopt;
@@ -39,7 +41,8 @@ SociEventSource::SociEventSource(std::string connect_string, std::string table)
       "failedFiles, durationMs, " +
       EpochMillisOf(dialect_, "timestamp") +
       ", CASE WHEN eventType = 'batch_start' THEN SUBSTR(requestPayload, 1, " +
-      std::to_string(kMetadataCap) + ") END FROM " + table_ + " WHERE ";
+      std::to_string(kMetadataCap) + ") END, SUBSTR(errorMessage, 1, " + std::to_string(kErrorCap) +
+      ") FROM " + table_ + " WHERE ";
   // One round trip for the clock and for spotting a truncated or recreated table.
   now_sql_ = "SELECT " + NowEpochMillis(dialect_) + ", (SELECT MAX(id) FROM " + table_ + ")";
 }
@@ -82,10 +85,10 @@ FetchResult SociEventSource::FetchAfter(std::int64_t after_id,
     std::vector<long long> id(n_alloc), batch(n_alloc), total(n_alloc), processed(n_alloc),
         failed(n_alloc), duration(n_alloc), ts(n_alloc);
     std::vector<std::string> stage(n_alloc), type(n_alloc), file(n_alloc), gpu(n_alloc),
-        meta(n_alloc);
+        meta(n_alloc), error(n_alloc);
     std::vector<soci::indicator> stage_i(n_alloc), file_i(n_alloc), gpu_i(n_alloc),
         total_i(n_alloc), processed_i(n_alloc), failed_i(n_alloc), duration_i(n_alloc),
-        ts_i(n_alloc), meta_i(n_alloc);
+        ts_i(n_alloc), meta_i(n_alloc), error_i(n_alloc);
     long long after = after_id;
     long long lim = static_cast<long long>(limit);
     soci::statement st =
@@ -93,7 +96,7 @@ FetchResult SociEventSource::FetchAfter(std::int64_t after_id,
          soci::into(type), soci::into(file, file_i), soci::into(gpu, gpu_i),
          soci::into(total, total_i), soci::into(processed, processed_i),
          soci::into(failed, failed_i), soci::into(duration, duration_i), soci::into(ts, ts_i),
-         soci::into(meta, meta_i), soci::use(after), soci::use(lim));
+         soci::into(meta, meta_i), soci::into(error, error_i), soci::use(after), soci::use(lim));
     FetchResult result;
     if (st.execute(true)) {
       const std::size_t n = id.size();
@@ -112,6 +115,7 @@ FetchResult SociEventSource::FetchAfter(std::int64_t after_id,
         e.duration_ms = Int(duration[i], duration_i[i]);
         e.timestamp_ms = ts_i[i] == soci::i_ok ? ts[i] : 0;
         e.batch_metadata = Text(meta[i], meta_i[i]);
+        e.error_message = Text(error[i], error_i[i]);
       }
     }
     long long now = 0;

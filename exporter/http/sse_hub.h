@@ -1,0 +1,66 @@
+#pragma once
+// Fans the events each PipelineStore applies out to the open event streams. Every client
+// has a bounded queue: a client that cannot keep up is dropped (its stream ends), never
+// slowing the tail or the other clients. The number of clients is capped.
+// Thread-safe: OnApplied runs on tail threads, streams on civetweb's worker threads.
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "exporter/core/event_listener.h"
+#include "exporter/http/sse_clients_collector.h"
+
+namespace pipeline_exporter {
+
+class SseHub final : public EventListener {
+ public:
+  struct Message {
+    std::int64_t id;
+    std::string text;  // a whole SSE message
+  };
+
+  // One open stream. Its handler waits on it with Next().
+  class Client {
+   public:
+    explicit Client(std::string pipeline) : pipeline_(std::move(pipeline)) {}
+    // Waits up to `timeout_ms` for messages; empty on timeout. `ended` is set when the
+    // client was dropped (too slow) or the hub closed.
+    std::vector<Message> Next(std::int64_t timeout_ms, bool* ended);
+    const std::string& pipeline() const { return pipeline_; }
+
+   private:
+    friend class SseHub;
+    std::string pipeline_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    std::deque<Message> queue_;
+    bool ended_ = false;
+  };
+
+  SseHub(std::size_t max_clients, std::size_t queue_limit, SseClientsCollector& gauge)
+      : max_clients_(max_clients), queue_limit_(queue_limit), gauge_(gauge) {}
+
+  // nullptr when the cap is reached or the hub is closed.
+  std::shared_ptr<Client> Subscribe(const std::string& pipeline);
+  void Unsubscribe(const std::shared_ptr<Client>& client);
+
+  void OnApplied(const std::string& pipeline, const std::vector<StageEvent>& events) override;
+
+  // Ends every stream (shutdown).
+  void Close();
+
+ private:
+  const std::size_t max_clients_;
+  const std::size_t queue_limit_;
+  SseClientsCollector& gauge_;
+  std::mutex mu_;
+  std::vector<std::shared_ptr<Client>> clients_;
+  bool closed_ = false;
+};
+
+}  // namespace pipeline_exporter

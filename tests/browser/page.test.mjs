@@ -1,0 +1,224 @@
+// Browser tests of the pipeline_exporter page: the real binary on a temporary SQLite file,
+// real headless Chromium (Debian's /usr/bin/chromium) driven by playwright-core. Rows are
+// written with the sqlite3 command, as a pipeline would write them.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '..', '..');
+const binary = process.env.PE_EXPORTER_BINARY || path.join(repo, 'build', 'pipeline_exporter');
+const artifacts = process.env.PE_TEST_ARTIFACTS || path.join(repo, 'test-artifacts');
+
+let dir, db, port, exporter, browser;
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port: p } = srv.address();
+      srv.close(() => resolve(p));
+    });
+  });
+}
+
+const sqlQuote = (s) => (s === null || s === undefined ? 'NULL' : `'${String(s).replaceAll("'", "''")}'`);
+
+function insert(row) {
+  const cols = Object.keys(row);
+  const values = cols.map((c) => (typeof row[c] === 'number' ? String(row[c]) : sqlQuote(row[c])));
+  execFileSync('sqlite3', ['-cmd', '.timeout 5000', db,
+    `INSERT INTO batchExecutionLog (${cols.join(', ')}) VALUES (${values.join(', ')});`]);
+}
+
+async function waitHealthy(timeoutMs = 15000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/api/health`);
+      if (r.status === 200) return;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) throw new Error(`exporter not healthy on port ${port}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function startExporter() {
+  exporter = spawn(binary, [`--config.file=${path.join(dir, 'exporter.yml')}`,
+    `--web.listen-address=127.0.0.1:${port}`], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  exporter.stderr.on('data', (d) => { log += d; });
+  exporter.log = () => log;
+  await waitHealthy();
+}
+
+function stopExporter() {
+  return new Promise((resolve) => {
+    if (!exporter || exporter.exitCode !== null) return resolve();
+    exporter.once('exit', resolve);
+    exporter.kill('SIGTERM');
+  });
+}
+
+async function openPage(viewport = { width: 1400, height: 1000 }) {
+  const page = await browser.newPage({ viewport });
+  page.consoleErrors = [];
+  page.on('console', (m) => { if (m.type() === 'error') page.consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => page.consoleErrors.push(String(e)));
+  await page.goto(`http://127.0.0.1:${port}/`);
+  await page.waitForFunction(() => document.getElementById('conn').dataset.state === 'live');
+  return page;
+}
+
+const processedText = (page, stage) =>
+  page.textContent(`.card[data-stage="${stage}"] [data-k="processed"]`);
+
+before(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'pe-browser-'));
+  db = path.join(dir, 'events.db');
+  port = await freePort();
+  writeFileSync(path.join(dir, 'exporter.yml'), [
+    'pipelines:',
+    '  - name: cofi',
+    `    database: "sqlite3://db=${db}"`,
+    '    poll_interval: 100ms',
+    '    stages:',
+    '      - { id: denoise, title: "Denoise" }',
+    '      - { id: stt, title: "Speech to text" }',
+    'web:',
+    '  sse_heartbeat: 1s',
+    ''].join('\n'));
+  await startExporter();  // creates the table
+  insert({ batchId: 1, eventType: 'batch_start', totalFiles: 10, requestPayload: '{"batchDate":"2024-01-12","batchNumber":1}' });
+  insert({ batchId: 1, stage: 'stt', eventType: 'stage_start', totalFiles: 10 });
+  insert({ batchId: 1, stage: 'stt', eventType: 'stage_complete', processedFiles: 10, failedFiles: 0 });
+  insert({ batchId: 1, eventType: 'batch_complete' });
+  insert({ batchId: 2, eventType: 'batch_start', totalFiles: 10, requestPayload: '{"batchDate":"2024-01-13","batchNumber":2}' });
+  insert({ batchId: 2, stage: 'stt', eventType: 'stage_start', totalFiles: 10 });
+  for (const f of ['a.wav', 'b.wav']) {
+    insert({ batchId: 2, stage: 'stt', eventType: 'file_complete', fileName: f, durationMs: 1200,
+      requestPayload: JSON.stringify({ file: f }), response: JSON.stringify({ text: 'hello' }) });
+  }
+  browser = await chromium.launch({
+    executablePath: process.env.PE_CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  mkdirSync(artifacts, { recursive: true });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  await stopExporter();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test('the page loads with the current batch', async () => {
+  const page = await openPage();
+  await page.waitForFunction(() => document.getElementById('batch-id').textContent === '2');
+  assert.equal(await page.textContent('#batch-status'), 'running');
+  assert.equal(await page.textContent('#batch-date'), '2024-01-13');
+  assert.equal(await page.locator('.card').count(), 2);
+  assert.equal((await processedText(page, 'stt')).trim(), '2 / 10');
+  assert.equal(await page.textContent('.card[data-stage="denoise"] .badge'), 'pending');
+  await page.waitForFunction(() => document.querySelectorAll('#log-rows tr').length >= 4);
+  await page.waitForFunction(() => document.querySelectorAll('#history li').length === 2);
+  assert.deepEqual(page.consoleErrors, []);
+  await page.close();
+});
+
+test('a new row shows up in its card and moves the progress bar within 2 s', async () => {
+  const page = await openPage();
+  await page.waitForFunction(() =>
+    document.querySelector('.card[data-stage="stt"] [data-k="processed"]').textContent === '2 / 10');
+  const widthBefore = await page.$eval('.card[data-stage="stt"] .fill', (e) => e.style.width);
+  const started = Date.now();
+  insert({ batchId: 2, stage: 'stt', eventType: 'file_complete', fileName: 'c.wav' });
+  await page.waitForFunction(() =>
+    document.querySelector('.card[data-stage="stt"] [data-k="processed"]').textContent === '3 / 10',
+  null, { timeout: 2000 });
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('.card[data-stage="stt"] .recent li')].some((li) => li.textContent.includes('c.wav')),
+  null, { timeout: 2000 });
+  assert.ok(Date.now() - started < 2000);
+  assert.equal(widthBefore, '20%');
+  await page.waitForFunction(() => document.querySelector('.card[data-stage="stt"] .fill').style.width === '30%',
+    null, { timeout: 2000 });
+  await page.close();
+});
+
+test('the indicator shows a server restart and the page catches up without missing events', async () => {
+  const page = await openPage();
+  await stopExporter();
+  await page.waitForFunction(() => document.getElementById('conn').dataset.state !== 'live', null, { timeout: 10000 });
+  // Written while the exporter is down.
+  insert({ batchId: 2, stage: 'stt', eventType: 'file_complete', fileName: 'during-1.wav' });
+  insert({ batchId: 2, stage: 'stt', eventType: 'file_complete', fileName: 'during-2.wav' });
+  await startExporter();
+  await page.waitForFunction(() => document.getElementById('conn').dataset.state === 'live', null, { timeout: 15000 });
+  // Written after it came back.
+  insert({ batchId: 2, stage: 'stt', eventType: 'file_complete', fileName: 'after-1.wav' });
+  await page.waitForFunction(() => {
+    const names = [...document.querySelectorAll('.card[data-stage="stt"] .recent li')].map((li) => li.textContent);
+    return ['during-1.wav', 'during-2.wav', 'after-1.wav'].every((n) => names.some((t) => t.includes(n)));
+  }, null, { timeout: 5000 });
+  await page.waitForFunction(() =>
+    document.querySelector('.card[data-stage="stt"] [data-k="processed"]').textContent === '6 / 10', null, { timeout: 5000 });
+  const recent = await page.$$eval('.card[data-stage="stt"] .recent li', (lis) => lis.map((li) => li.textContent));
+  const dupes = recent.filter((t, i) => recent.indexOf(t) !== i);
+  assert.deepEqual(dupes, []);
+  await page.close();
+});
+
+test('stored text is shown as text and runs nothing', async () => {
+  const hostile = '<img src=x onerror="window.__pwned=1">';
+  const script = '</script><script>window.__pwned=2</script>';
+  insert({ batchId: 2, stage: 'stt', eventType: 'error', fileName: hostile, errorMessage: script,
+    requestPayload: `{"note":"${script.replaceAll('"', '\\"')}"}`, response: `${hostile}\r\n\r\nevent: x` });
+  const page = await openPage();
+  await page.waitForFunction((h) =>
+    [...document.querySelectorAll('#log-rows tr')].some((tr) => tr.textContent.includes(h)), hostile, { timeout: 5000 });
+  await page.locator('#log-rows tr', { hasText: hostile }).first().click();
+  await page.waitForFunction(() => document.getElementById('viewer').open);
+  assert.ok((await page.textContent('#viewer-response')).includes(hostile));
+  assert.ok((await page.textContent('#viewer-error')).includes(script));
+  assert.ok((await page.textContent('#viewer-request')).includes('window.__pwned=2'));
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  assert.equal(await page.evaluate(() => document.querySelectorAll('img, script:not([src])').length), 0);
+  await page.screenshot({ path: path.join(artifacts, 'payload-viewer.png') });
+  await page.close();
+});
+
+test('a past batch opens from the history', async () => {
+  const page = await openPage();
+  await page.waitForFunction(() => document.querySelectorAll('#history li').length === 2);
+  await page.locator('#history button', { hasText: 'Batch 1' }).click();
+  await page.waitForFunction(() => !document.getElementById('viewing').hidden);
+  assert.equal(await page.textContent('#batch-id'), '1');
+  assert.equal(await page.textContent('.card[data-stage="stt"] .badge'), 'complete');
+  await page.click('#back-live');
+  await page.waitForFunction(() => document.getElementById('batch-id').textContent === '2');
+  await page.close();
+});
+
+test('light and dark screenshots, and a phone-width layout without sideways scrolling', async () => {
+  const page = await openPage();
+  await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
+  await page.screenshot({ path: path.join(artifacts, 'page-light.png') });
+  await page.click('#theme');
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  await page.screenshot({ path: path.join(artifacts, 'page-dark.png') });
+  await page.close();
+  const phone = await openPage({ width: 390, height: 844 });
+  assert.ok(await phone.evaluate(() => document.documentElement.scrollWidth <= 391));
+  await phone.screenshot({ path: path.join(artifacts, 'page-phone.png') });
+  await phone.close();
+});
