@@ -2,12 +2,14 @@
 // ≥ 2,000,000 events/s), and the cost of one snapshot + render at 200 stage series.
 
 #include <benchmark/benchmark.h>
+#include <prometheus/text_serializer.h>
 
 #include <string>
 #include <vector>
 
 #include "exporter/core/pipeline_collector.h"
 #include "exporter/core/pipeline_state.h"
+#include "exporter/core/text_format.h"
 
 namespace pipeline_exporter {
 namespace {
@@ -68,7 +70,7 @@ BENCHMARK(BM_CoreApply)->Unit(benchmark::kMillisecond);
 
 void BM_SnapshotAndRender200Series(benchmark::State& state) {
   std::vector<PipelineState> pipelines;
-  const auto stream = MakeStream(2);
+  const auto stream = MakeStream(static_cast<std::size_t>(state.range(0)));
   for (int p = 0; p < 10; ++p) {
     PipelineSpec spec;
     spec.name = "p" + std::to_string(p);
@@ -83,7 +85,50 @@ void BM_SnapshotAndRender200Series(benchmark::State& state) {
     benchmark::DoNotOptimize(families.data());
   }
 }
-BENCHMARK(BM_SnapshotAndRender200Series)->Unit(benchmark::kMicrosecond);
+// The argument is the number of batches in the log: the cost must not grow with it.
+BENCHMARK(BM_SnapshotAndRender200Series)->Arg(2)->Arg(50)->Unit(benchmark::kMicrosecond);
+
+void BM_SerializeText200Series(benchmark::State& state) {
+  std::vector<PipelineSnapshot> snaps;
+  const auto stream = MakeStream(2);
+  for (int p = 0; p < 10; ++p) {
+    PipelineSpec spec;
+    spec.name = "p" + std::to_string(p);
+    for (int s = 0; s < 20; ++s) spec.stages.push_back({"stage_" + std::to_string(s), ""});
+    PipelineState st(spec);
+    for (const auto& e : stream) st.Apply(e);
+    snaps.push_back(st.Snapshot(1'700'000'100'000));
+  }
+  const auto families = PipelineCollector::Render(snaps);
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    const std::string text = prometheus::TextSerializer().Serialize(families);
+    bytes = text.size();
+    benchmark::DoNotOptimize(text.data());
+  }
+  state.counters["bytes"] = static_cast<double>(bytes);
+}
+BENCHMARK(BM_SerializeText200Series)->Unit(benchmark::kMicrosecond);
+
+void BM_TextFormat200Series(benchmark::State& state) {
+  std::vector<PipelineSnapshot> snaps;
+  const auto stream = MakeStream(2);
+  for (int p = 0; p < 10; ++p) {
+    PipelineSpec spec;
+    spec.name = "p" + std::to_string(p);
+    for (int s = 0; s < 20; ++s) spec.stages.push_back({"stage_" + std::to_string(s), ""});
+    PipelineState st(spec);
+    for (const auto& e : stream) st.Apply(e);
+    snaps.push_back(st.Snapshot(1'700'000'100'000));
+  }
+  const auto families = PipelineCollector::Render(snaps);
+  for (auto _ : state) {
+    std::string text;
+    AppendTextFormat(families, text);
+    benchmark::DoNotOptimize(text.data());
+  }
+}
+BENCHMARK(BM_TextFormat200Series)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace pipeline_exporter

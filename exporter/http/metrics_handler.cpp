@@ -1,8 +1,8 @@
 #include "exporter/http/metrics_handler.h"
 
 #include <prometheus/metric_family.h>
-#include <prometheus/text_serializer.h>
 
+#include "exporter/core/text_format.h"
 #include "exporter/http/gzip.h"
 
 namespace pipeline_exporter {
@@ -14,7 +14,10 @@ std::string MetricsHandler::Render() const {
     families.insert(families.end(), std::make_move_iterator(f.begin()),
                     std::make_move_iterator(f.end()));
   }
-  return prometheus::TextSerializer().Serialize(families);
+  std::string out;
+  out.reserve(64 * 1024);
+  AppendTextFormat(families, out);
+  return out;
 }
 
 HttpResponse MetricsHandler::operator()(const HttpRequest& request) const {

@@ -131,6 +131,16 @@ FetchResult SociEventSource::FetchAfter(std::int64_t after_id,
 std::int64_t SociEventSource::StartAfterId(std::int64_t cutoff_ms) {
   return Guarded([&](soci::session& sql) -> std::int64_t {
     long long cutoff = cutoff_ms;
+    // Usually the whole log is inside the window: then the oldest row says so, and the
+    // scan below (which reads every timestamp) is not needed.
+    long long oldest_id = 0, oldest_ts = 0;
+    soci::indicator oldest_i = soci::i_null, oldest_ts_i = soci::i_null;
+    sql << "SELECT id, " + EpochMillisOf(dialect_, "timestamp") + " FROM " + table_ +
+               " WHERE id = (SELECT MIN(id) FROM " + table_ + ")",
+        soci::into(oldest_id, oldest_i), soci::into(oldest_ts, oldest_ts_i);
+    if (oldest_i == soci::i_ok && oldest_ts_i == soci::i_ok && oldest_ts >= cutoff) {
+      return oldest_id - 1;
+    }
     long long first_recent = 0;
     soci::indicator first_i = soci::i_null;
     sql << "SELECT MIN(id) FROM " + table_ + " WHERE " + EpochMillisOf(dialect_, "timestamp") +

@@ -3,11 +3,14 @@
 #include <gtest/gtest.h>
 #include <prometheus/text_serializer.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "exporter/core/build_info_collector.h"
+#include "exporter/core/text_format.h"
 #include "tests/fakes/event_builder.h"
 #include "tests/fakes/fake_clock.h"
 
@@ -57,7 +60,7 @@ std::vector<StageEvent> FixedLog() {
   return log;
 }
 
-std::string RenderFixedLog() {
+std::vector<prometheus::MetricFamily> FixedFamilies() {
   FakeClock clock(kT0 + 140'000);
   PipelineSpec spec;
   spec.name = "cofi";
@@ -77,7 +80,13 @@ std::string RenderFixedLog() {
   auto families = collector.Collect();
   auto more = build_info.Collect();
   families.insert(families.end(), more.begin(), more.end());
-  return prometheus::TextSerializer().Serialize(families);
+  return families;
+}
+
+std::string RenderFixedLog() {
+  std::string out;
+  AppendTextFormat(FixedFamilies(), out);
+  return out;
 }
 
 TEST(PipelineCollectorTest, GoldenMetricsText) {
@@ -123,6 +132,67 @@ TEST(PipelineCollectorTest, RendersTheValuesOfTheWorkedRules) {
   EXPECT_TRUE(has(
       R"(pipeline_file_duration_seconds_bucket{pipeline="cofi",pipeline_stage="stt",le="2"} 1)"));
   EXPECT_TRUE(has(R"(pipeline_exporter_build_info{version="1.2.3",revision="abcdef"} 1)"));
+}
+
+// "name{labels}" → value text, with numbers compared as numbers.
+std::map<std::string, double> Parse(const std::string& text) {
+  std::map<std::string, double> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    const auto sp = line.rfind(' ');
+    std::string key = line.substr(0, sp);
+    // Normalise the `le` label's number (0.1 may be written 0.10000000000000001).
+    const auto le = key.find("le=\"");
+    if (le != std::string::npos) {
+      const auto end = key.find('"', le + 4);
+      const std::string v = key.substr(le + 4, end - le - 4);
+      const double d = v == "+Inf" ? INFINITY : std::stod(v);
+      key = key.substr(0, le + 4) + std::to_string(d) + key.substr(end);
+    }
+    const std::string v = line.substr(sp + 1);
+    out[key] = (v == "NaN" || v == "Nan") ? -12345.678 : v == "+Inf" ? INFINITY : std::stod(v);
+  }
+  return out;
+}
+
+TEST(TextFormatTest, SameSeriesAndValuesAsPrometheusCppsSerializer) {
+  const auto families = FixedFamilies();
+  std::string ours;
+  AppendTextFormat(families, ours);
+  const std::string theirs = prometheus::TextSerializer().Serialize(families);
+  const auto a = Parse(ours), b = Parse(theirs);
+  EXPECT_GT(a.size(), 100u);
+  ASSERT_EQ(a.size(), b.size());
+  for (const auto& [k, v] : b) {
+    ASSERT_TRUE(a.count(k)) << k;
+    EXPECT_DOUBLE_EQ(a.at(k), v) << k;
+  }
+}
+
+TEST(TextFormatTest, WholeNumbersAreWrittenAsIntegers) {
+  prometheus::MetricFamily f;
+  f.name = "x";
+  f.type = prometheus::MetricType::Gauge;
+  for (double v : {1000000.0, 1705132800.125, -3.0, 0.0}) f.metric.emplace_back().gauge.value = v;
+  std::string out;
+  AppendTextFormat({f}, out);
+  EXPECT_EQ(out, "# HELP x \n# TYPE x gauge\nx 1000000\nx 1705132800.125\nx -3\nx 0\n");
+}
+
+TEST(TextFormatTest, EscapesHelpAndLabelValues) {
+  prometheus::MetricFamily f;
+  f.name = "x";
+  f.help = "back\\slash and\nnewline";
+  f.type = prometheus::MetricType::Gauge;
+  auto& m = f.metric.emplace_back();
+  m.label.push_back({"l", "q\"uote\\ nl\n"});
+  m.gauge.value = 0.1;
+  std::string out;
+  AppendTextFormat({f}, out);
+  EXPECT_EQ(
+      out,
+      "# HELP x back\\\\slash and\\nnewline\n# TYPE x gauge\nx{l=\"q\\\"uote\\\\ nl\\n\"} 0.1\n");
 }
 
 }  // namespace

@@ -167,6 +167,16 @@ void DatabaseServer::Stop() {
   running_ = false;
 }
 
+int DatabaseServer::server_pid() const {
+  if (!running_) return 0;
+  const std::string file =
+      backend_ == Backend::kMariaDb ? dir_.File("mariadb.pid") : dir_.File("data/postmaster.pid");
+  std::ifstream in(file);
+  int pid = 0;
+  in >> pid;
+  return pid;
+}
+
 void DatabaseServer::Restart() {
   Stop();
   StartProcess();

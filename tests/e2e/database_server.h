@@ -31,6 +31,9 @@ class DatabaseServer {
   // The same database as a read-only user (SELECT only), as the exporter should run.
   std::string readonly_connect_string() const;
 
+  // The server's process id (for CPU accounting); 0 for SQLite or when not running.
+  int server_pid() const;
+
   void Stop();     // throws on failure
   void Restart();  // throws on failure
 

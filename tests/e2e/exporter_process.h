@@ -37,6 +37,7 @@ class ExporterProcess {
   std::optional<int> WaitExit(std::chrono::milliseconds timeout);
 
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   std::string Log() const;
   HttpResult Get(const std::string& target, const HeaderList& headers = {}) const {
     return HttpGet(port_, target, headers);
