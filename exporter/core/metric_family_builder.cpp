@@ -15,11 +15,12 @@ prometheus::ClientMetric& AddMetric(prometheus::MetricFamily& family, LabelPairs
 }  // namespace
 
 prometheus::MetricFamily MakeFamily(std::string name, std::string help,
-                                    prometheus::MetricType type) {
+                                    prometheus::MetricType type, std::size_t expected) {
   prometheus::MetricFamily f;
   f.name = std::move(name);
   f.help = std::move(help);
   f.type = type;
+  f.metric.reserve(expected);
   return f;
 }
 

@@ -13,11 +13,17 @@ using prometheus::MetricType;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
+std::size_t StageCount(const std::vector<PipelineSnapshot>& pipelines) {
+  std::size_t n = 0;
+  for (const auto& p : pipelines) n += p.stages.size();
+  return n;
+}
+
 // A per-stage gauge family: one series per pipeline and stage, value picked by `get`.
 template <typename Get>
 MetricFamily StageGauge(const std::vector<PipelineSnapshot>& pipelines, const char* name,
                         const char* help, Get get) {
-  MetricFamily f = MakeFamily(name, help, MetricType::Gauge);
+  MetricFamily f = MakeFamily(name, help, MetricType::Gauge, StageCount(pipelines));
   for (const auto& p : pipelines) {
     for (const auto& s : p.stages) {
       AddGauge(f, {{"pipeline", p.name}, {"pipeline_stage", s.id}}, get(s));
@@ -29,7 +35,7 @@ MetricFamily StageGauge(const std::vector<PipelineSnapshot>& pipelines, const ch
 template <typename Get>
 MetricFamily StageCounter(const std::vector<PipelineSnapshot>& pipelines, const char* name,
                           const char* help, Get get) {
-  MetricFamily f = MakeFamily(name, help, MetricType::Counter);
+  MetricFamily f = MakeFamily(name, help, MetricType::Counter, StageCount(pipelines));
   for (const auto& p : pipelines) {
     for (const auto& s : p.stages) {
       AddCounter(f, {{"pipeline", p.name}, {"pipeline_stage", s.id}}, static_cast<double>(get(s)));
@@ -59,7 +65,7 @@ MetricFamily EventsTotal(const std::vector<PipelineSnapshot>& pipelines) {
   MetricFamily f = MakeFamily("pipeline_events_total",
                               "Valid events read from the event log, by stage and event type "
                               "(pipeline_stage is empty for batch-level events).",
-                              MetricType::Counter);
+                              MetricType::Counter, StageCount(pipelines) * 4);
   auto add = [&f](const std::string& pipeline, const std::string& stage,
                   const std::array<std::uint64_t, kEventTypeCount>& counts) {
     for (EventType t : AllEventTypes()) {
@@ -148,7 +154,7 @@ std::vector<MetricFamily> PipelineCollector::Render(const std::vector<PipelineSn
   MetricFamily durations = MakeFamily(
       "pipeline_file_duration_seconds",
       "Processing time of one file in a stage (durationMs, or file_start to file_complete).",
-      MetricType::Histogram);
+      MetricType::Histogram, StageCount(ps));
   for (const auto& p : ps) {
     for (const auto& s : p.stages) {
       AddHistogram(durations, {{"pipeline", p.name}, {"pipeline_stage", s.id}}, s.file_duration);

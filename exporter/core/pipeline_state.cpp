@@ -49,6 +49,7 @@ std::optional<InvalidReason> PipelineState::Apply(const StageEvent& event) {
   }
 
   BatchState& batch = BatchFor(event);
+  const std::int64_t first_id_before = batch.first_event_id();
   if (batch.ApplyBatchLevel(event, type)) {
     ++(batch.status() == BatchStatus::kComplete ? batches_complete_ : batches_failed_);
   }
@@ -63,7 +64,12 @@ std::optional<InvalidReason> PipelineState::Apply(const StageEvent& event) {
   } else {
     ++batch_level_events_[type_index];
   }
-  SelectCurrent(batch);
+  const std::optional<std::int64_t> current_before = current_batch_id_;
+  SelectCurrent(batch, batch.first_event_id() != first_id_before);
+  if (current_batch_id_ != current_before || batch.batch_id() != *current_batch_id_ ||
+      catalog_.size() != (typical_cache_ ? typical_cache_->size() : 0)) {
+    typical_cache_.reset();
+  }
   return std::nullopt;
 }
 
@@ -76,7 +82,7 @@ BatchState& PipelineState::BatchFor(const StageEvent& event) {
   return it->second;
 }
 
-void PipelineState::SelectCurrent(const BatchState& touched) {
+void PipelineState::SelectCurrent(const BatchState& touched, bool first_id_moved) {
   if (!current_batch_id_) {
     current_batch_id_ = touched.batch_id();
     return;
@@ -90,7 +96,9 @@ void PipelineState::SelectCurrent(const BatchState& touched) {
     }
     return;
   }
-  // A late row with a lower id can move the current batch's first event back in time.
+  // A late row with a lower id can move the current batch's first event back in time;
+  // only then can another batch have become the newest.
+  if (!first_id_moved) return;
   for (const auto& [id, batch] : batches_) {
     if (batch.first_event_id() > current.first_event_id()) {
       current.Compact();
@@ -174,7 +182,8 @@ PipelineSnapshot PipelineState::Snapshot(std::int64_t now_ms) const {
     snap.current_batch = std::move(b);
   }
 
-  const std::vector<double> typical = TypicalDurations();
+  if (!typical_cache_) typical_cache_ = TypicalDurations();
+  const std::vector<double>& typical = *typical_cache_;
   snap.stages.reserve(catalog_.size());
   for (std::size_t i = 0; i < catalog_.size(); ++i) {
     StageSnapshot s;

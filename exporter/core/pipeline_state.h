@@ -44,7 +44,7 @@ class PipelineState {
   };
 
   BatchState& BatchFor(const StageEvent& event);
-  void SelectCurrent(const BatchState& touched);
+  void SelectCurrent(const BatchState& touched, bool first_id_moved);
   void ForgetOldBatches();
   std::vector<double> TypicalDurations() const;
 
@@ -57,6 +57,9 @@ class PipelineState {
   std::uint64_t batches_complete_ = 0;
   std::uint64_t batches_failed_ = 0;
   std::array<std::uint64_t, kInvalidReasonCount> invalid_{};
+  // TypicalDurations() depends only on batches other than the current one: cached until
+  // one of them changes or the current batch does.
+  mutable std::optional<std::vector<double>> typical_cache_;
 };
 
 }  // namespace pipeline_exporter

@@ -11,7 +11,7 @@ StageCatalog::StageCatalog(std::vector<StageSpec> configured, std::size_t max_st
 }
 
 std::optional<std::size_t> StageCatalog::FindOrAdd(std::string_view id) {
-  if (auto it = index_.find(std::string(id)); it != index_.end()) return it->second;
+  if (auto it = index_.find(id); it != index_.end()) return it->second;
   if (stages_.size() >= max_stages_) return std::nullopt;
   index_.emplace(std::string(id), stages_.size());
   stages_.push_back(StageSpec{std::string(id), std::string(id)});

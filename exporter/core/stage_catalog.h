@@ -25,7 +25,12 @@ class StageCatalog {
 
  private:
   std::vector<StageSpec> stages_;
-  std::unordered_map<std::string, std::size_t> index_;
+  // Looked up by string_view without building a std::string per event.
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::size_t, Hash, std::equal_to<>> index_;
   std::size_t max_stages_;
 };
 

@@ -34,6 +34,10 @@ void AppendUnsigned(std::uint64_t v, std::string& out) {
 
 // HELP text: backslash and newline escaped.
 void AppendHelp(const std::string& s, std::string& out) {
+  if (s.find_first_of("\\\n") == std::string::npos) {
+    out += s;
+    return;
+  }
   for (char c : s) {
     if (c == '\\') {
       out += "\\\\";
@@ -47,6 +51,10 @@ void AppendHelp(const std::string& s, std::string& out) {
 
 // Label values: backslash, double quote and newline escaped.
 void AppendLabelValue(const std::string& s, std::string& out) {
+  if (s.find_first_of("\\\"\n") == std::string::npos) {
+    out += s;  // the usual case: nothing to escape
+    return;
+  }
   for (char c : s) {
     switch (c) {
       case '\\':

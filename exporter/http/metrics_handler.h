@@ -5,6 +5,7 @@
 
 #include <prometheus/collectable.h>
 
+#include <atomic>
 #include <vector>
 
 #include "exporter/http/http_types.h"
@@ -23,6 +24,7 @@ class MetricsHandler {
 
  private:
   std::vector<const prometheus::Collectable*> collectables_;
+  mutable std::atomic<std::size_t> last_size_{0};
 };
 
 }  // namespace pipeline_exporter
