@@ -88,7 +88,8 @@ void BM_SnapshotAndRender200Series(benchmark::State& state) {
 // The argument is the number of batches in the log: the cost must not grow with it.
 BENCHMARK(BM_SnapshotAndRender200Series)->Arg(2)->Arg(50)->Unit(benchmark::kMicrosecond);
 
-void BM_SerializeText200Series(benchmark::State& state) {
+// 10 pipelines × 20 stages (200 stage series), two batches each.
+std::vector<PipelineSnapshot> TenPipelineSnapshots() {
   std::vector<PipelineSnapshot> snaps;
   const auto stream = MakeStream(2);
   for (int p = 0; p < 10; ++p) {
@@ -99,7 +100,11 @@ void BM_SerializeText200Series(benchmark::State& state) {
     for (const auto& e : stream) st.Apply(e);
     snaps.push_back(st.Snapshot(1'700'000'100'000));
   }
-  const auto families = PipelineCollector::Render(snaps);
+  return snaps;
+}
+
+void BM_SerializeText200Series(benchmark::State& state) {
+  const auto families = PipelineCollector::Render(TenPipelineSnapshots());
   std::size_t bytes = 0;
   for (auto _ : state) {
     const std::string text = prometheus::TextSerializer().Serialize(families);
@@ -111,17 +116,7 @@ void BM_SerializeText200Series(benchmark::State& state) {
 BENCHMARK(BM_SerializeText200Series)->Unit(benchmark::kMicrosecond);
 
 void BM_TextFormat200Series(benchmark::State& state) {
-  std::vector<PipelineSnapshot> snaps;
-  const auto stream = MakeStream(2);
-  for (int p = 0; p < 10; ++p) {
-    PipelineSpec spec;
-    spec.name = "p" + std::to_string(p);
-    for (int s = 0; s < 20; ++s) spec.stages.push_back({"stage_" + std::to_string(s), ""});
-    PipelineState st(spec);
-    for (const auto& e : stream) st.Apply(e);
-    snaps.push_back(st.Snapshot(1'700'000'100'000));
-  }
-  const auto families = PipelineCollector::Render(snaps);
+  const auto families = PipelineCollector::Render(TenPipelineSnapshots());
   std::size_t last = 0;
   for (auto _ : state) {
     std::string text;

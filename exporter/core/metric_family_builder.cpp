@@ -14,8 +14,8 @@ prometheus::ClientMetric& AddMetric(prometheus::MetricFamily& family, LabelPairs
 
 }  // namespace
 
-prometheus::MetricFamily MakeFamily(std::string name, std::string help,
-                                    prometheus::MetricType type, std::size_t expected) {
+prometheus::MetricFamily MakeFamily(std::string name, std::string help, prometheus::MetricType type,
+                                    std::size_t expected) {
   prometheus::MetricFamily f;
   f.name = std::move(name);
   f.help = std::move(help);

@@ -15,8 +15,8 @@ namespace pipeline_exporter {
 using LabelPairs = std::initializer_list<std::pair<const char*, std::string>>;
 
 // `expected` series are reserved up front: ClientMetric is large, and regrowth moves them all.
-prometheus::MetricFamily MakeFamily(std::string name, std::string help,
-                                    prometheus::MetricType type, std::size_t expected = 0);
+prometheus::MetricFamily MakeFamily(std::string name, std::string help, prometheus::MetricType type,
+                                    std::size_t expected = 0);
 
 void AddGauge(prometheus::MetricFamily& family, LabelPairs labels, double value);
 void AddCounter(prometheus::MetricFamily& family, LabelPairs labels, double value);

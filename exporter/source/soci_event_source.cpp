@@ -28,14 +28,7 @@ std::optional<std::int64_t> Int(long long v, soci::indicator ind) {
 
 SociEventSource::SociEventSource(std::string connect_string, std::string table)
     : connect_string_(std::move(connect_string)), table_(std::move(table)) {
-  const auto dialect = DialectOf(connect_string_);
-  if (!dialect) throw std::invalid_argument("unsupported database: " + connect_string_);
-  dialect_ = *dialect;
-  if (!IsPlainIdentifier(table_)) throw std::invalid_argument("invalid table name: " + table_);
-  // A busy SQLite writer must make the tail wait briefly, not fail the poll.
-  if (dialect_ == SqlDialect::kSqlite && connect_string_.find("timeout=") == std::string::npos) {
-    connect_string_ += " timeout=5";
-  }
+  connect_string_ = CheckedConnectString(connect_string_, table_, &dialect_);
   select_sql_ =
       "SELECT id, batchId, stage, eventType, fileName, gpuIp, totalFiles, processedFiles, "
       "failedFiles, durationMs, " +

@@ -1,5 +1,7 @@
 #include "exporter/source/sql_dialect.h"
 
+#include <stdexcept>
+
 namespace pipeline_exporter {
 
 std::optional<SqlDialect> DialectOf(std::string_view cs) {
@@ -61,6 +63,18 @@ bool IsPlainIdentifier(std::string_view name) {
     if (!alpha && !(digit && i > 0)) return false;
   }
   return true;
+}
+
+std::string CheckedConnectString(const std::string& connect_string, const std::string& table,
+                                 SqlDialect* dialect) {
+  const auto d = DialectOf(connect_string);
+  if (!d) throw std::invalid_argument("unsupported database: " + connect_string);
+  if (!IsPlainIdentifier(table)) throw std::invalid_argument("invalid table name: " + table);
+  *dialect = *d;
+  if (*d == SqlDialect::kSqlite && connect_string.find("timeout=") == std::string::npos) {
+    return connect_string + " timeout=5";
+  }
+  return connect_string;
 }
 
 }  // namespace pipeline_exporter

@@ -25,4 +25,10 @@ std::string NowEpochMillis(SqlDialect dialect);
 // True when `name` is a plain SQL identifier, safe to splice into query text.
 bool IsPlainIdentifier(std::string_view name);
 
+// Checks a SOCI connect string and table name (std::invalid_argument naming the problem)
+// and returns the connect string to open — for SQLite with a busy timeout, so that a
+// writer holding the lock makes readers wait briefly instead of failing.
+std::string CheckedConnectString(const std::string& connect_string, const std::string& table,
+                                 SqlDialect* dialect);
+
 }  // namespace pipeline_exporter

@@ -11,6 +11,26 @@
 
 namespace pipeline_exporter {
 
+void ParseResponseHead(const std::string& head, HttpResult& result) {
+  std::size_t line_end = head.find("\r\n");
+  const std::string status_line = head.substr(0, line_end);
+  const auto sp = status_line.find(' ');
+  if (sp != std::string::npos) result.status = std::atoi(status_line.c_str() + sp + 1);
+  while (line_end != std::string::npos) {
+    const std::size_t start = line_end + 2;
+    line_end = head.find("\r\n", start);
+    const std::string line =
+        head.substr(start, line_end == std::string::npos ? std::string::npos : line_end - start);
+    const auto colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    std::string name = line.substr(0, colon);
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string value = line.substr(colon + 1);
+    while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+    result.headers[name] = value;
+  }
+}
+
 HttpResult HttpRequestRaw(int port, const std::string& method, const std::string& target,
                           const std::string& body, const HeaderList& headers, int timeout_ms) {
   HttpResult result;
@@ -64,23 +84,7 @@ HttpResult HttpRequestRaw(int port, const std::string& method, const std::string
   if (head_end == std::string::npos) return result;
   const std::string head = raw.substr(0, head_end);
   result.body = raw.substr(head_end + 4);
-  std::size_t line_end = head.find("\r\n");
-  const std::string status_line = head.substr(0, line_end);
-  const auto sp = status_line.find(' ');
-  if (sp != std::string::npos) result.status = std::atoi(status_line.c_str() + sp + 1);
-  while (line_end != std::string::npos) {
-    const std::size_t start = line_end + 2;
-    line_end = head.find("\r\n", start);
-    const std::string line =
-        head.substr(start, line_end == std::string::npos ? std::string::npos : line_end - start);
-    const auto colon = line.find(':');
-    if (colon == std::string::npos) continue;
-    std::string name = line.substr(0, colon);
-    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    std::string value = line.substr(colon + 1);
-    while (!value.empty() && value.front() == ' ') value.erase(0, 1);
-    result.headers[name] = value;
-  }
+  ParseResponseHead(head, result);
   if (result.Header("transfer-encoding") == "chunked") {
     std::string decoded;
     std::size_t pos = 0;

@@ -20,6 +20,10 @@ struct HttpResult {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
+// Parses a response head ("HTTP/1.1 200 OK\r\nName: value…", without the blank line) into
+// the status and lower-cased headers of `result`.
+void ParseResponseHead(const std::string& head, HttpResult& result);
+
 HttpResult HttpRequestRaw(int port, const std::string& method, const std::string& target,
                           const std::string& body, const HeaderList& headers,
                           int timeout_ms = 5000);

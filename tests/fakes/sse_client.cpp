@@ -33,22 +33,7 @@ SseClient::SseClient(int port, const std::string& target, const HeaderList& head
   const auto end = buffer_.find("\r\n\r\n");
   const std::string head = buffer_.substr(0, end);
   buffer_.erase(0, end + 4);
-  const auto sp = head.find(' ');
-  response_.status = std::atoi(head.c_str() + sp + 1);
-  std::size_t pos = head.find("\r\n");
-  while (pos != std::string::npos) {
-    const std::size_t start = pos + 2;
-    pos = head.find("\r\n", start);
-    const std::string line =
-        head.substr(start, pos == std::string::npos ? std::string::npos : pos - start);
-    const auto colon = line.find(':');
-    if (colon == std::string::npos) continue;
-    std::string name = line.substr(0, colon);
-    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    std::string value = line.substr(colon + 1);
-    while (!value.empty() && value.front() == ' ') value.erase(0, 1);
-    response_.headers[name] = value;
-  }
+  ParseResponseHead(head, response_);
   if (response_.status != 200) {
     // A JSON error body, read whole.
     while (Fill(deadline)) {
