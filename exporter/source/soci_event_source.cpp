@@ -1,11 +1,15 @@
 #include "exporter/source/soci_event_source.h"
 
 #include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
 
 #include <algorithm>
 #include <stdexcept>
 
 namespace pipeline_exporter {
+
+using namespace sqlite_api;  // SOCI's copy of the sqlite3 API
+
 namespace {
 
 // batch_start's requestPayload carries small JSON metadata; anything longer is not
@@ -40,7 +44,12 @@ SociEventSource::SociEventSource(std::string connect_string, std::string table)
   now_sql_ = "SELECT " + NowEpochMillis(dialect_) + ", (SELECT MAX(id) FROM " + table_ + ")";
 }
 
-SociEventSource::~SociEventSource() = default;
+SociEventSource::~SociEventSource() { FinalizeSqlite(); }
+
+void SociEventSource::FinalizeSqlite() {
+  if (sqlite_fetch_) sqlite3_finalize(sqlite_fetch_);
+  sqlite_fetch_ = nullptr;
+}
 
 soci::session& SociEventSource::Session() {
   if (!session_) session_ = std::make_unique<soci::session>(connect_string_);
@@ -54,14 +63,103 @@ auto SociEventSource::Guarded(F&& f) {
   try {
     return f(Session());
   } catch (...) {
+    FinalizeSqlite();
     session_.reset();
     throw;
   }
 }
 
+namespace {
+
+std::optional<std::string> SqliteText(sqlite3_stmt* st, int col) {
+  if (sqlite3_column_type(st, col) == SQLITE_NULL) return std::nullopt;
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, col));
+  return std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(st, col)));
+}
+
+std::optional<std::int64_t> SqliteInt(sqlite3_stmt* st, int col) {
+  if (sqlite3_column_type(st, col) == SQLITE_NULL) return std::nullopt;
+  return sqlite3_column_int64(st, col);
+}
+
+}  // namespace
+
+FetchResult SociEventSource::FetchSqlite(std::int64_t after_id,
+                                         const std::vector<std::int64_t>& also_ids,
+                                         std::size_t limit) {
+  return Guarded([&](soci::session& sql) {
+    auto* backend = static_cast<soci::sqlite3_session_backend*>(sql.get_backend());
+    sqlite3* db = backend->conn_;
+    auto fail = [db](const char* what) {
+      throw std::runtime_error(std::string(what) + ": " + sqlite3_errmsg(db));
+    };
+    std::string where = "id > ?1";
+    if (!also_ids.empty()) {
+      where = "(id > ?1 OR id IN (";
+      for (std::size_t i = 0; i < also_ids.size(); ++i) {
+        where += (i ? "," : "") + std::to_string(also_ids[i]);
+      }
+      where += "))";
+    }
+    sqlite3_stmt* st = nullptr;
+    const bool cached = also_ids.empty();
+    if (cached && sqlite_fetch_) {
+      st = sqlite_fetch_;
+    } else {
+      const std::string q = select_sql_ + where + " ORDER BY id LIMIT ?2";
+      if (sqlite3_prepare_v2(db, q.c_str(), static_cast<int>(q.size()), &st, nullptr) !=
+          SQLITE_OK) {
+        fail("preparing the tail query");
+      }
+      if (cached) sqlite_fetch_ = st;
+    }
+    struct Reset {
+      sqlite3_stmt* st;
+      bool cached;
+      ~Reset() {
+        if (cached) {
+          sqlite3_reset(st);
+        } else {
+          sqlite3_finalize(st);
+        }
+      }
+    } reset{st, cached};
+    sqlite3_bind_int64(st, 1, after_id);
+    sqlite3_bind_int64(st, 2, static_cast<sqlite3_int64>(limit));
+    FetchResult result;
+    result.events.reserve(limit);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+      StageEvent& e = result.events.emplace_back();
+      e.id = sqlite3_column_int64(st, 0);
+      e.batch_id = sqlite3_column_int64(st, 1);
+      if (auto v = SqliteText(st, 2)) e.stage = std::move(*v);
+      e.event_type = SqliteText(st, 3).value_or("");
+      e.file_name = SqliteText(st, 4);
+      e.gpu_ip = SqliteText(st, 5);
+      e.total_files = SqliteInt(st, 6);
+      e.processed_files = SqliteInt(st, 7);
+      e.failed_files = SqliteInt(st, 8);
+      e.duration_ms = SqliteInt(st, 9);
+      e.timestamp_ms = SqliteInt(st, 10).value_or(0);
+      e.batch_metadata = SqliteText(st, 11);
+      e.error_message = SqliteText(st, 12);
+    }
+    if (rc != SQLITE_DONE) fail("reading the event table");
+    long long now = 0;
+    long long max_id = 0;
+    soci::indicator max_i = soci::i_null;
+    sql << now_sql_, soci::into(now), soci::into(max_id, max_i);
+    result.db_now_ms = now;
+    result.max_id = max_i == soci::i_ok ? max_id : 0;
+    return result;
+  });
+}
+
 FetchResult SociEventSource::FetchAfter(std::int64_t after_id,
                                         const std::vector<std::int64_t>& also_ids,
                                         std::size_t limit) {
+  if (dialect_ == SqlDialect::kSqlite) return FetchSqlite(after_id, also_ids, limit);
   // The ids are integers formatted here, so splicing them cannot inject anything.
   std::string where = "id > :after";
   if (!also_ids.empty()) {

@@ -15,6 +15,9 @@
 namespace soci {
 class session;
 }
+namespace sqlite_api {  // SOCI's sqlite3 backend declares sqlite3.h inside this namespace
+struct sqlite3_stmt;
+}
 
 namespace pipeline_exporter {
 
@@ -32,6 +35,11 @@ class SociEventSource final : public EventSource, public ReplayLocator {
 
  private:
   soci::session& Session();
+  // SQLite: rows read through the sqlite3 handle SOCI holds, skipping SOCI's per-row
+  // conversions (replay of a large log is bound by them).
+  FetchResult FetchSqlite(std::int64_t after_id, const std::vector<std::int64_t>& also_ids,
+                          std::size_t limit);
+  void FinalizeSqlite();
   template <typename F>
   auto Guarded(F&& f);
 
@@ -41,6 +49,8 @@ class SociEventSource final : public EventSource, public ReplayLocator {
   std::string select_sql_;  // up to WHERE
   std::string now_sql_;
   std::unique_ptr<soci::session> session_;
+  sqlite_api::sqlite3_stmt* sqlite_fetch_ =
+      nullptr;  // the common query (no gap ids), prepared once
 };
 
 }  // namespace pipeline_exporter
