@@ -430,7 +430,7 @@ TEST_F(ExporterSqliteTest, PortInUseIsAOneLineErrorAndNonZeroExit) {
   ExporterProcess second({"--config.file=" + dir_.File("exporter.yml"),
                           "--web.listen-address=127.0.0.1:" + std::to_string(first->port())},
                          dir_.path().string(), dir_.File("second.log"));
-  const auto code = second.WaitExit(seconds(10));
+  const auto code = second.WaitUntilExited(seconds(10));
   ASSERT_TRUE(code) << "second exporter did not exit";
   EXPECT_NE(*code, 0);
   EXPECT_NE(second.Log().find("cannot listen on 127.0.0.1:" + std::to_string(first->port())),
@@ -442,7 +442,7 @@ TEST_F(ExporterSqliteTest, BadConfigStopsStartUpNamingTheKey) {
   std::ofstream(dir_.File("bad.yml")) << "pipelines:\n  - name: cofi\n    poll_interval: soon\n";
   ExporterProcess p({"--config.file=" + dir_.File("bad.yml")}, dir_.path().string(),
                     dir_.File("bad.log"));
-  EXPECT_EQ(p.WaitExit(seconds(10)), 1);
+  EXPECT_EQ(p.WaitUntilExited(seconds(10)), 1);
   EXPECT_NE(p.Log().find("pipelines[0].poll_interval: invalid duration \"soon\""),
             std::string::npos)
       << p.Log();

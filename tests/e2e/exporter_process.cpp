@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -22,7 +23,7 @@ ExporterProcess::ExporterProcess(std::vector<std::string> args, std::string work
   args.insert(args.begin(), binary);
   pid_ = fork();
   if (pid_ == 0) {
-    if (chdir(workdir.c_str()) != 0) _exit(127);
+    if (chdir(workdir.c_str()) != 0) std::abort();  // the test sees the child die
     const int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     dup2(fd, 2);
     dup2(fd, 1);
@@ -30,7 +31,7 @@ ExporterProcess::ExporterProcess(std::vector<std::string> args, std::string work
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
     execvp(argv[0], argv.data());
-    _exit(127);
+    std::abort();
   }
 }
 
@@ -68,7 +69,7 @@ bool ExporterProcess::WaitReady(std::chrono::milliseconds timeout) {
          pid_ > 0 && port_ > 0;
 }
 
-std::optional<int> ExporterProcess::WaitExit(std::chrono::milliseconds timeout) {
+std::optional<int> ExporterProcess::WaitUntilExited(std::chrono::milliseconds timeout) {
   int status = 0;
   std::optional<int> code;
   WaitUntil(
@@ -87,7 +88,7 @@ int ExporterProcess::Terminate(std::chrono::milliseconds* took) {
   if (pid_ <= 0) return -1;
   const auto start = std::chrono::steady_clock::now();
   kill(pid_, SIGTERM);
-  const auto code = WaitExit(std::chrono::seconds(10));
+  const auto code = WaitUntilExited(std::chrono::seconds(10));
   if (took) {
     *took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                   start);

@@ -34,7 +34,7 @@ class ExporterProcess {
   int Terminate(std::chrono::milliseconds* took = nullptr);
 
   // Waits for the process to exit by itself; the exit code, or nullopt on timeout.
-  std::optional<int> WaitExit(std::chrono::milliseconds timeout);
+  std::optional<int> WaitUntilExited(std::chrono::milliseconds timeout);
 
   int port() const { return port_; }
   pid_t pid() const { return pid_; }
