@@ -10,6 +10,7 @@
 #include "exporter/app/logging.h"
 #include "exporter/config/config_loader.h"
 #include "exporter/config/flags.h"
+#include "exporter/config/web_config.h"
 #include "exporter/core/clock.h"
 #include "exporter/core/logfmt.h"
 
@@ -39,8 +40,14 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (!flags.web_config_file.empty()) {
-    std::cerr << "pipeline_exporter: --web.config.file is not supported yet\n";
-    return 1;
+    try {
+      const WebAuthConfig web = LoadWebConfigFile(flags.web_config_file);
+      config.basic_auth_users = web.basic_auth_users;
+      config.metrics_without_auth = web.metrics_without_auth;
+    } catch (const ConfigError& e) {
+      std::cerr << "pipeline_exporter: bad web configuration: " << e.what() << "\n";
+      return 1;
+    }
   }
 
   ConfigureLogging(flags.log_level, flags.log_format);

@@ -7,6 +7,7 @@
 #include "exporter/core/pipeline_collector.h"
 #include "exporter/core/pipeline_store.h"
 #include "exporter/http/api_handler.h"
+#include "exporter/http/basic_auth.h"
 #include "exporter/http/health_handler.h"
 #include "exporter/http/http_server.h"
 #include "exporter/http/metrics_handler.h"
@@ -57,6 +58,7 @@ struct ExporterApp::Impl {
   std::unique_ptr<HealthHandler> health;
   std::unique_ptr<PageHandler> page;
   std::unique_ptr<HttpServer> server;
+  std::unique_ptr<BasicAuth> auth;
   std::unique_ptr<DemoSimulator> demo;
   bool started = false;
 };
@@ -119,6 +121,12 @@ ExporterApp::ExporterApp(Config config, Flags flags, const Clock& clock)
   m.server->HandlePrefix("/static/",
                          [&m](const HttpRequest& r) { return m.page->Serve(r, r.path.substr(1)); });
   m.api->Register(*m.server);
+  if (!m.config.basic_auth_users.empty()) {
+    m.auth = std::make_unique<BasicAuth>(
+        m.config.basic_auth_users, m.config.metrics_without_auth ? m.flags.telemetry_path : "",
+        m.clock);
+    m.server->SetAuthenticator([&m](const HttpRequest& r) { return m.auth->Check(r); });
+  }
 }
 
 ExporterApp::~ExporterApp() { Stop(); }

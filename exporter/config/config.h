@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,9 @@ struct Config {
   std::vector<PipelineConfig> pipelines;
   WebConfig web;
   IngestConfig ingest;
+  // From --web.config.file: user → bcrypt hash; empty means no authentication.
+  std::map<std::string, std::string> basic_auth_users;
+  bool metrics_without_auth = false;
 };
 
 // One pipeline "default" on ./pipeline_events.db (SPEC §6, no config file).

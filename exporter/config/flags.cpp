@@ -124,7 +124,8 @@ Flags:
                                SQLite ./pipeline_events.db, created if missing)
   --web.listen-address=ADDR    address to listen on (default ":5066"; "127.0.0.1:5066" for
                                loopback only; port 0 picks a free port)
-  --web.config.file=FILE       web configuration (exporter-toolkit format)
+  --web.config.file=FILE       web configuration (exporter-toolkit format): basic_auth_users
+                               with bcrypt hashes; tls_server_config is refused (use a proxy)
   --web.telemetry-path=PATH    path of the metrics (default "/metrics")
   --log.level=LEVEL            debug|info|warn|error (default "info")
   --log.format=FORMAT          logfmt|json (default "logfmt")

@@ -203,7 +203,14 @@ int HttpServer::Serve(mg_connection* conn) {
     for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     req.headers[name] = info->http_headers[i].value ? info->http_headers[i].value : "";
   }
+  req.remote_addr = info->remote_addr;
   const bool head = req.method == "HEAD";
+  if (authenticator_) {
+    if (auto denied = authenticator_(req)) {
+      Write(conn, *denied, head);
+      return denied->status;
+    }
+  }
 
   if (info->content_length > 0 &&
       static_cast<unsigned long long>(info->content_length) > options_.max_body_bytes) {

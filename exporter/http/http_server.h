@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -60,6 +61,9 @@ class HttpServer {
   // Every path starting with `prefix` that has no exact route (the longest prefix wins).
   void HandlePrefix(const std::string& prefix, Handler handler);
   void HandleStream(const std::string& path, StreamHandler handler);
+  // Asked before every route (streams included); a response it returns is sent instead.
+  using Authenticator = std::function<std::optional<HttpResponse>(const HttpRequest&)>;
+  void SetAuthenticator(Authenticator authenticator) { authenticator_ = std::move(authenticator); }
 
   // Throws HttpServerError naming the address when it cannot listen.
   void Start();
@@ -79,6 +83,7 @@ class HttpServer {
   std::map<std::string, Handler> routes_;
   std::map<std::string, Handler> prefix_routes_;
   std::map<std::string, StreamHandler> stream_routes_;
+  Authenticator authenticator_;
   mg_context* ctx_ = nullptr;
   int port_ = 0;
 };

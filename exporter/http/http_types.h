@@ -16,6 +16,7 @@ struct HttpRequest {
   std::string query;                           // raw, without '?'
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
+  std::string remote_addr;  // the client's IP address
 
   std::optional<std::string> Header(const std::string& lower_name) const;
   // A decoded query parameter; nullopt when absent.

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "tests/e2e/exporter_harness.h"
+#include "tests/fakes/bcrypt_hash.h"
 #include "tests/fakes/sse_client.h"
 
 namespace pipeline_exporter {
@@ -377,6 +378,34 @@ TEST_F(ApiTest, EveryStreamEndsOnShutdown) {
   EXPECT_LT(took, seconds(2));
   EXPECT_FALSE(s.Next(seconds(2)));
   EXPECT_TRUE(s.closed());
+}
+
+TEST_F(ApiTest, BasicAuthCoversEveryPathAndCanLeaveMetricsOpen) {
+  std::ofstream(dir_.File("web.yml")) << "basic_auth_users:\n  alice: " << BcryptHash("s3cret", 10)
+                                      << "\nmetrics_without_auth: true\n";
+  auto p = Start({"--web.config.file=" + dir_.File("web.yml")});  // polls are seen on /metrics
+  const HeaderList alice = {{"Authorization", "Basic YWxpY2U6czNjcmV0"}};
+  for (const char* path : {"/", "/static/app.js", "/api/health", "/api/pipelines",
+                           "/api/current-batch", "/api/batches", "/api/events/1", "/nope"}) {
+    EXPECT_EQ(p->Get(path).status, 401) << path;
+    EXPECT_NE(p->Get(path, alice).status, 401) << path;
+  }
+  EXPECT_EQ(p->Get("/metrics").status, 200);
+  SseClient denied(p->port(), "/api/stream");
+  EXPECT_EQ(denied.response().status, 401);
+  SseClient allowed(p->port(), "/api/stream", alice);
+  EXPECT_EQ(allowed.response().status, 200);
+  EXPECT_EQ(Post(*p, "{}", "").status, 401);
+}
+
+TEST_F(ApiTest, TlsInTheWebConfigStopsStartUpWithTheReason) {
+  std::ofstream(dir_.File("tls.yml"))
+      << "tls_server_config:\n  cert_file: a.crt\n  key_file: a.key\n";
+  ExporterProcess p(
+      {"--config.file=" + dir_.File("exporter.yml"), "--web.config.file=" + dir_.File("tls.yml")},
+      dir_.path().string(), dir_.File("tls.log"));
+  EXPECT_EQ(p.WaitUntilExited(seconds(10)), 1);
+  EXPECT_NE(p.Log().find("TLS is not available"), std::string::npos) << p.Log();
 }
 
 }  // namespace

@@ -1,0 +1,72 @@
+#include "exporter/config/web_config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "exporter/config/config_loader.h"
+
+namespace pipeline_exporter {
+
+WebAuthConfig ParseWebConfig(const std::string& yaml_text) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError("invalid YAML at line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+  WebAuthConfig c;
+  if (root.IsNull()) return c;
+  if (!root.IsMap()) throw ConfigError("top level: must be a mapping");
+  for (const auto& kv : root) {
+    const auto key = kv.first.as<std::string>();
+    if (key == "tls_server_config") {
+      throw ConfigError(
+          "tls_server_config: TLS is not available in this build: Debian 12's civetweb cannot "
+          "serve HTTPS (it loads OpenSSL 3 through the 1.1 API and crashes on the first "
+          "request). Terminate TLS in a reverse proxy such as nginx (see the README, Security)");
+    }
+    if (key == "basic_auth_users") {
+      if (!kv.second.IsMap())
+        throw ConfigError("basic_auth_users: must be a mapping of user: bcrypt hash");
+      for (const auto& user : kv.second) {
+        const auto name = user.first.as<std::string>();
+        const std::string where = "basic_auth_users." + name;
+        if (name.empty() || name.find(':') != std::string::npos) {
+          throw ConfigError(where + ": user names must be non-empty and contain no ':'");
+        }
+        if (!user.second.IsScalar()) throw ConfigError(where + ": must be a bcrypt hash");
+        const auto hash = user.second.Scalar();
+        if (hash.size() != 60 || (hash.rfind("$2a$", 0) != 0 && hash.rfind("$2b$", 0) != 0 &&
+                                  hash.rfind("$2y$", 0) != 0)) {
+          throw ConfigError(where +
+                            ": must be a bcrypt hash ($2y$…, e.g. from htpasswd -nBC 10 user)");
+        }
+        c.basic_auth_users[name] = hash;
+      }
+    } else if (key == "metrics_without_auth") {
+      const auto v = kv.second.IsScalar() ? kv.second.Scalar() : "";
+      if (v != "true" && v != "false")
+        throw ConfigError("metrics_without_auth: must be true or false");
+      c.metrics_without_auth = v == "true";
+    } else {
+      throw ConfigError(key + ": unknown key (allowed: basic_auth_users, metrics_without_auth)");
+    }
+  }
+  return c;
+}
+
+WebAuthConfig LoadWebConfigFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw ConfigError(path + ": cannot read the file");
+  std::stringstream buf;
+  buf << in.rdbuf();
+  try {
+    return ParseWebConfig(buf.str());
+  } catch (const ConfigError& e) {
+    throw ConfigError(path + ": " + e.what());
+  }
+}
+
+}  // namespace pipeline_exporter
