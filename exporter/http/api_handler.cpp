@@ -380,17 +380,7 @@ HttpResponse ApiHandler::Ingest(const HttpRequest& r, const ApiPipeline& p) cons
     payload("requestPayload", row.request_payload);
     payload("response", row.response);
     if (!ok) continue;
-    StageEvent probe;
-    probe.batch_id = row.batch_id;
-    probe.stage = row.stage.value_or("");
-    probe.event_type = row.event_type;
-    probe.file_name = row.file_name;
-    probe.total_files = row.total_files;
-    probe.processed_files = row.processed_files;
-    probe.failed_files = row.failed_files;
-    probe.duration_ms = row.duration_ms;
-    probe.timestamp_ms = NowMs();
-    if (const auto v = ValidateEvent(probe); v.reason) {
+    if (const auto v = ValidateEvent(AsStageEvent(row, 0, NowMs())); v.reason) {
       fail(std::string(InvalidReasonName(*v.reason)));
       continue;
     }

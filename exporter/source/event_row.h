@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+#include "exporter/core/stage_event.h"
+
 namespace pipeline_exporter {
 
 struct EventRow {
@@ -23,5 +25,25 @@ struct EventRow {
   std::optional<std::string> response;
   std::optional<std::string> error_message;
 };
+
+// The event the tail would read back for this row, with the id and timestamp the database
+// would give it (batch_start's payload becomes the batch metadata, as in the tail query).
+inline StageEvent AsStageEvent(const EventRow& r, std::int64_t id, std::int64_t timestamp_ms) {
+  StageEvent e;
+  e.id = id;
+  e.batch_id = r.batch_id;
+  e.stage = r.stage.value_or("");
+  e.event_type = r.event_type;
+  e.file_name = r.file_name;
+  e.gpu_ip = r.gpu_ip;
+  e.total_files = r.total_files;
+  e.processed_files = r.processed_files;
+  e.failed_files = r.failed_files;
+  e.duration_ms = r.duration_ms;
+  if (r.event_type == "batch_start") e.batch_metadata = r.request_payload;
+  e.error_message = r.error_message;
+  e.timestamp_ms = timestamp_ms;
+  return e;
+}
 
 }  // namespace pipeline_exporter

@@ -46,6 +46,15 @@ SociEventSource::SociEventSource(std::string connect_string, std::string table)
 
 SociEventSource::~SociEventSource() { FinalizeSqlite(); }
 
+void SociEventSource::ReadClock(soci::session& sql, FetchResult& result) {
+  long long now = 0;
+  long long max_id = 0;
+  soci::indicator max_i = soci::i_null;
+  sql << now_sql_, soci::into(now), soci::into(max_id, max_i);
+  result.db_now_ms = now;
+  result.max_id = max_i == soci::i_ok ? max_id : 0;
+}
+
 void SociEventSource::FinalizeSqlite() {
   if (sqlite_fetch_) sqlite3_finalize(sqlite_fetch_);
   sqlite_fetch_ = nullptr;
@@ -146,12 +155,7 @@ FetchResult SociEventSource::FetchSqlite(std::int64_t after_id,
       e.error_message = SqliteText(st, 12);
     }
     if (rc != SQLITE_DONE) fail("reading the event table");
-    long long now = 0;
-    long long max_id = 0;
-    soci::indicator max_i = soci::i_null;
-    sql << now_sql_, soci::into(now), soci::into(max_id, max_i);
-    result.db_now_ms = now;
-    result.max_id = max_i == soci::i_ok ? max_id : 0;
+    ReadClock(sql, result);
     return result;
   });
 }
@@ -209,12 +213,7 @@ FetchResult SociEventSource::FetchAfter(std::int64_t after_id,
         e.error_message = Text(error[i], error_i[i]);
       }
     }
-    long long now = 0;
-    long long max_id = 0;
-    soci::indicator max_i = soci::i_null;
-    sql << now_sql_, soci::into(now), soci::into(max_id, max_i);
-    result.db_now_ms = now;
-    result.max_id = max_i == soci::i_ok ? max_id : 0;
+    ReadClock(sql, result);
     return result;
   });
 }

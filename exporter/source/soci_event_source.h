@@ -40,6 +40,8 @@ class SociEventSource final : public EventSource, public ReplayLocator {
   FetchResult FetchSqlite(std::int64_t after_id, const std::vector<std::int64_t>& also_ids,
                           std::size_t limit);
   void FinalizeSqlite();
+  // The database's clock and MAX(id), read after every fetch (lag, gaps, id regression).
+  void ReadClock(soci::session& sql, FetchResult& result);
   template <typename F>
   auto Guarded(F&& f);
 

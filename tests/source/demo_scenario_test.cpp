@@ -5,6 +5,7 @@
 #include <set>
 
 #include "exporter/core/pipeline_state.h"
+#include "exporter/source/event_row.h"
 
 namespace pipeline_exporter {
 namespace {
@@ -22,18 +23,7 @@ struct Harness {
     for (std::int64_t t = 0; t < ms; t += 100) {
       now += 100;
       for (const EventRow& r : scenario.Advance(100, now)) {
-        StageEvent e;
-        e.id = ++id;
-        e.batch_id = r.batch_id;
-        e.stage = r.stage.value_or("");
-        e.event_type = r.event_type;
-        e.file_name = r.file_name;
-        e.total_files = r.total_files;
-        e.processed_files = r.processed_files;
-        e.failed_files = r.failed_files;
-        e.duration_ms = r.duration_ms;
-        if (r.event_type == "batch_start") e.batch_metadata = r.request_payload;
-        e.timestamp_ms = now;
+        const StageEvent e = AsStageEvent(r, ++id, now);
         types.insert(r.event_type);
         if (r.response) ++with_response;
         EXPECT_FALSE(state->Apply(e)) << "the demo wrote an invalid row: " << r.event_type;
