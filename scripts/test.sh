@@ -3,7 +3,7 @@
 # short smoke run of every benchmark (figures printed, not asserted), then every test: unit,
 # component, end-to-end (real binary; SQLite, MariaDB, PostgreSQL; promtool; Prometheus) and
 # the browser tests (Chromium); the unit and SQLite/API end-to-end tests also under ASan and
-# UBSan. ctest's summary is the last thing printed.
+# UBSan, and a short run of every libFuzzer target. ctest's summary is the last thing printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh test
@@ -22,4 +22,6 @@ cmake --build build-asan -j2 --target pipeline_exporter unit_tests e2e_tests
 ASAN_OPTIONS=detect_leaks=1 ./build-asan/tests/unit_tests --gtest_brief=1
 ASAN_OPTIONS=detect_leaks=1 ./build-asan/tests/e2e_tests --gtest_brief=1 \
   --gtest_filter='ExporterSqliteTest.*:ApiTest.*:*/SQLite'
+# libFuzzer targets (clang, ASan + UBSan), each for a bounded time from the seed corpus.
+./scripts/fuzz.sh "${PE_FUZZ_SECONDS:-20}"
 ctest --test-dir build --output-on-failure -j2

@@ -43,7 +43,8 @@ class Reader {
                  const std::set<std::string>& allowed) const {
     if (!node.IsMap()) Fail(key.empty() ? "top level" : key, "must be a mapping");
     for (const auto& kv : node) {
-      const auto name = kv.first.as<std::string>();
+      if (!kv.first.IsScalar()) Fail(key.empty() ? "top level" : key, "keys must be plain names");
+      const std::string name = kv.first.Scalar();
       if (!allowed.count(name)) {
         std::string list;
         for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
@@ -190,16 +191,13 @@ PipelineConfig ReadPipeline(const Reader& r, const YAML::Node& node, const std::
   return p;
 }
 
-}  // namespace
 
-Config ParseConfig(const std::string& yaml_text, const EnvLookup& env) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml_text);
-  } catch (const YAML::Exception& e) {
-    throw ConfigError("invalid YAML at line " + std::to_string(e.mark.line + 1) + ", column " +
-                      std::to_string(e.mark.column + 1) + ": " + e.msg);
-  }
+std::string YamlErrorText(const YAML::Exception& e) {
+  return "invalid YAML at line " + std::to_string(e.mark.line + 1) + ", column " +
+         std::to_string(e.mark.column + 1) + ": " + e.msg;
+}
+
+Config ParseLoaded(const YAML::Node& root, const EnvLookup& env) {
   Reader r(env);
   Config c;
   if (root.IsNull()) Fail("pipelines", "is required");
@@ -243,6 +241,18 @@ Config ParseConfig(const std::string& yaml_text, const EnvLookup& env) {
     }
   }
   return c;
+}
+
+}  // namespace
+
+Config ParseConfig(const std::string& yaml_text, const EnvLookup& env) {
+  // Conversions deep inside the tree throw YAML::Exception too (odd keys, anchors): every one
+  // becomes a ConfigError, so a bad file always stops start-up with a message, never a crash.
+  try {
+    return ParseLoaded(YAML::Load(yaml_text), env);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(YamlErrorText(e));
+  }
 }
 
 Config LoadConfigFile(const std::string& path) {

@@ -9,18 +9,19 @@
 
 namespace pipeline_exporter {
 
-WebAuthConfig ParseWebConfig(const std::string& yaml_text) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml_text);
-  } catch (const YAML::Exception& e) {
-    throw ConfigError("invalid YAML at line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
-  }
+namespace {
+
+std::string KeyName(const YAML::Node& key, const std::string& where) {
+  if (!key.IsScalar()) throw ConfigError(where + ": keys must be plain names");
+  return key.Scalar();
+}
+
+WebAuthConfig ParseLoaded(const YAML::Node& root) {
   WebAuthConfig c;
   if (root.IsNull()) return c;
   if (!root.IsMap()) throw ConfigError("top level: must be a mapping");
   for (const auto& kv : root) {
-    const auto key = kv.first.as<std::string>();
+    const std::string key = KeyName(kv.first, "top level");
     if (key == "tls_server_config") {
       throw ConfigError(
           "tls_server_config: TLS is not available in this build: Debian 12's civetweb cannot "
@@ -31,7 +32,7 @@ WebAuthConfig ParseWebConfig(const std::string& yaml_text) {
       if (!kv.second.IsMap())
         throw ConfigError("basic_auth_users: must be a mapping of user: bcrypt hash");
       for (const auto& user : kv.second) {
-        const auto name = user.first.as<std::string>();
+        const std::string name = KeyName(user.first, "basic_auth_users");
         const std::string where = "basic_auth_users." + name;
         if (name.empty() || name.find(':') != std::string::npos) {
           throw ConfigError(where + ": user names must be non-empty and contain no ':'");
@@ -55,6 +56,17 @@ WebAuthConfig ParseWebConfig(const std::string& yaml_text) {
     }
   }
   return c;
+}
+
+}  // namespace
+
+WebAuthConfig ParseWebConfig(const std::string& yaml_text) {
+  try {
+    return ParseLoaded(YAML::Load(yaml_text));
+  } catch (const YAML::Exception& e) {
+    throw ConfigError("invalid YAML at line " + std::to_string(e.mark.line + 1) + ", column " +
+                      std::to_string(e.mark.column + 1) + ": " + e.msg);
+  }
 }
 
 WebAuthConfig LoadWebConfigFile(const std::string& path) {

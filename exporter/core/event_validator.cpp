@@ -26,6 +26,8 @@ Validation ValidateEvent(const StageEvent& event) {
   const auto type = ParseEventType(event.event_type);
   if (!type) return Reject(InvalidReason::kUnknownEventType);
   if (event.timestamp_ms <= 0) return Reject(InvalidReason::kInvalidTimestamp);
+  // The API addresses batches by positive id; a batch it could never show is not tracked.
+  if (event.batch_id <= 0) return Reject(InvalidReason::kInvalidBatchId);
   if (!event.stage.empty()) {
     if (!IsValidUtf8(event.stage)) return Reject(InvalidReason::kInvalidUtf8);
     if (event.stage.size() > kMaxStageLength || HasControlCharacter(event.stage)) {

@@ -6,7 +6,8 @@ namespace {
 constexpr std::array<std::string_view, kInvalidReasonCount> kNames = {
     "unknown_event_type", "missing_stage",     "missing_file_name",
     "invalid_count",      "invalid_duration",  "invalid_stage",
-    "invalid_utf8",       "invalid_timestamp", "too_many_stages",
+    "invalid_utf8",       "invalid_timestamp", "invalid_batch_id",
+    "too_many_stages",
 };
 
 constexpr std::array<InvalidReason, kInvalidReasonCount> kAll = {
@@ -14,7 +15,7 @@ constexpr std::array<InvalidReason, kInvalidReasonCount> kAll = {
     InvalidReason::kMissingFileName,  InvalidReason::kInvalidCount,
     InvalidReason::kInvalidDuration,  InvalidReason::kInvalidStage,
     InvalidReason::kInvalidUtf8,      InvalidReason::kInvalidTimestamp,
-    InvalidReason::kTooManyStages,
+    InvalidReason::kInvalidBatchId,   InvalidReason::kTooManyStages,
 };
 
 }  // namespace

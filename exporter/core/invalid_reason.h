@@ -17,10 +17,11 @@ enum class InvalidReason : std::uint8_t {
   kInvalidStage,
   kInvalidUtf8,
   kInvalidTimestamp,
+  kInvalidBatchId,
   kTooManyStages,
 };
 
-inline constexpr std::size_t kInvalidReasonCount = 9;
+inline constexpr std::size_t kInvalidReasonCount = 10;
 
 // The label value, e.g. "unknown_event_type".
 std::string_view InvalidReasonName(InvalidReason reason);

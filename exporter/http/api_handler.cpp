@@ -8,6 +8,7 @@
 #include "exporter/core/event_validator.h"
 #include "exporter/core/pipeline_state.h"
 #include "exporter/http/api_json.h"
+#include "exporter/http/api_params.h"
 
 namespace pipeline_exporter {
 namespace {
@@ -18,41 +19,6 @@ HttpResponse JsonOk(const Json& body, int status = 200) {
   r.content_type = "application/json";
   r.body = Dump(body);
   return r;
-}
-
-HttpResponse BadParam(const std::string& name, const std::string& why) {
-  return HttpResponse::JsonError(400, "invalid parameter " + name, why);
-}
-
-std::optional<std::int64_t> ParsePositive(const std::string& s) {
-  if (s.empty() || s.size() > 18) return std::nullopt;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-  }
-  const std::int64_t v = std::stoll(s);
-  return v > 0 ? std::optional<std::int64_t>(v) : std::nullopt;
-}
-
-// An optional positive integer parameter; sets *error when present but invalid.
-std::optional<std::int64_t> IdParam(const HttpRequest& r, const std::string& name,
-                                    HttpResponse* error) {
-  const auto raw = r.Param(name);
-  if (!raw || raw->empty()) return std::nullopt;
-  auto v = ParsePositive(*raw);
-  if (!v) *error = BadParam(name, "must be a positive whole number");
-  return v;
-}
-
-std::size_t LimitParam(const HttpRequest& r, std::size_t def, std::size_t max,
-                       HttpResponse* error) {
-  const auto raw = r.Param("limit");
-  if (!raw || raw->empty()) return def;
-  const auto v = ParsePositive(*raw);
-  if (!v || static_cast<std::size_t>(*v) > max) {
-    *error = BadParam("limit", "must be a whole number from 1 to " + std::to_string(max));
-    return def;
-  }
-  return static_cast<std::size_t>(*v);
 }
 
 std::int64_t NowMs() {
@@ -180,7 +146,7 @@ HttpResponse ApiHandler::Batch(const HttpRequest& r) const {
   // /api/batch/{id}/{what}
   const std::string rest = r.path.substr(std::string("/api/batch/").size());
   const auto slash = rest.find('/');
-  const auto batch_id = ParsePositive(rest.substr(0, slash));
+  const auto batch_id = ParsePositiveId(rest.substr(0, slash));
   const std::string what = slash == std::string::npos ? "" : rest.substr(slash + 1);
   if (!batch_id) return HttpResponse::JsonError(400, "invalid batch id", rest.substr(0, slash));
   HttpResponse error;
@@ -199,26 +165,14 @@ HttpResponse ApiHandler::Batch(const HttpRequest& r) const {
     return JsonOk(SnapshotJson(snap));
   }
   if (what == "logs") {
-    LogFilter f;
-    f.batch_id = *batch_id;
-    if (auto s = r.Param("stage"); s && !s->empty()) f.stage = *s;
-    if (auto t = r.Param("type"); t && !t->empty()) {
-      if (!ParseEventType(*t)) return BadParam("type", "not an event type: " + *t);
-      f.event_type = *t;
-    }
-    if (auto q = r.Param("q"); q && !q->empty()) {
-      if (q->size() > 200) return BadParam("q", "at most 200 characters");
-      f.search = *q;
-    }
-    f.before_id = IdParam(r, "before_id", &error);
-    f.limit = LimitParam(r, 100, 1000, &error);
-    if (error.status != 200) return error;
+    const auto f = LogFilterParams(r, *batch_id, &error);
+    if (!f) return error;
     Json list = Json::array();
-    const auto rows = p->queries->Logs(f);
+    const auto rows = p->queries->Logs(*f);
     for (const auto& row : rows) list.push_back(EventJson(row.event, row.error_message));
     Json body;
     body["events"] = std::move(list);
-    body["nextBeforeId"] = rows.size() == f.limit ? Json(rows.back().event.id) : Json(nullptr);
+    body["nextBeforeId"] = rows.size() == f->limit ? Json(rows.back().event.id) : Json(nullptr);
     return JsonOk(body);
   }
   if (what == "errors") {
@@ -286,7 +240,7 @@ HttpResponse ApiHandler::Events(const HttpRequest& r) const {
   }
   if (r.method != "GET") return HttpResponse::JsonError(405, "method not allowed", "use GET");
   const std::string raw = r.path.substr(std::string("/api/events/").size());
-  const auto id = ParsePositive(raw);
+  const auto id = ParsePositiveId(raw);
   if (!id) return HttpResponse::JsonError(400, "invalid event id", raw);
   const ApiPipeline* p = Resolve(r, &error);
   if (!p) return error;
@@ -432,9 +386,9 @@ void ApiHandler::Stream(const HttpRequest& r, HttpStream& out) const {
 
   // Resume from Last-Event-ID when it is a valid id; anything else gets a snapshot.
   std::optional<std::int64_t> last_id;
-  if (auto h = r.Header("last-event-id")) last_id = ParsePositive(*h);
+  if (auto h = r.Header("last-event-id")) last_id = ParsePositiveId(*h);
   if (!last_id) {
-    if (auto q = r.Param("last_event_id")) last_id = ParsePositive(*q);
+    if (auto q = r.Param("last_event_id")) last_id = ParsePositiveId(*q);
   }
   std::set<std::int64_t> replayed;
   bool need_snapshot = !last_id;

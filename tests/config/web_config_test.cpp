@@ -26,6 +26,13 @@ TEST(WebConfigTest, ReadsUsersAndTheMetricsException) {
   EXPECT_TRUE(ParseWebConfig("").basic_auth_users.empty());
 }
 
+TEST(WebConfigTest, OddYamlIsAConfigErrorNotACrash) {
+  EXPECT_EQ(ErrorOf("? v:v:\n"), "top level: keys must be plain names");
+  EXPECT_EQ(ErrorOf("basic_auth_users:\n  ? [a, b]\n  : x\n"),
+            "basic_auth_users: keys must be plain names");
+  EXPECT_EQ(ErrorOf("a: [\n").rfind("invalid YAML at line", 0), 0u);
+}
+
 TEST(WebConfigTest, TlsIsRefusedWithTheReason) {
   const std::string e = ErrorOf("tls_server_config:\n  cert_file: a.crt\n  key_file: a.key\n");
   EXPECT_EQ(e.rfind("tls_server_config: TLS is not available", 0), 0u) << e;

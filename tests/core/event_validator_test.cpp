@@ -62,5 +62,11 @@ TEST(EventValidatorTest, TimestampMustBePresent) {
   EXPECT_EQ(Check(Ev(1, 1, "stt", "stage_start", 0)), InvalidReason::kInvalidTimestamp);
 }
 
+TEST(EventValidatorTest, BatchIdMustBePositive) {
+  EXPECT_EQ(Check(Ev(1, 0, "stt", "stage_start")), InvalidReason::kInvalidBatchId);
+  EXPECT_EQ(Check(Ev(1, -5, "", "batch_start")), InvalidReason::kInvalidBatchId);
+  EXPECT_FALSE(Check(Ev(1, 1, "", "batch_start")));
+}
+
 }  // namespace
 }  // namespace pipeline_exporter

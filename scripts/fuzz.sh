@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang (ASan + UBSan) in build-fuzz/ and runs each for a
+# bounded time, starting from the seed corpus in fuzz/corpus/<target>/ (read-only: new inputs
+# go to a scratch directory). A crash, leak, timeout or failed invariant fails the script and
+# leaves the input under build-fuzz/findings/<target>/.
+#   scripts/fuzz.sh [seconds per target, default 30]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-30}"
+targets=(row_validation config query_params sse_encoding)
+
+CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DPIPELINE_EXPORTER_FUZZ=ON -DPIPELINE_EXPORTER_TESTS=OFF -DPIPELINE_EXPORTER_BENCHMARKS=OFF \
+  -DCMAKE_CXX_FLAGS=-Werror >/dev/null
+cmake --build build-fuzz -j2 --target fuzz_targets
+
+failed=()
+for t in "${targets[@]}"; do
+  scratch="build-fuzz/corpus/$t"
+  findings="build-fuzz/findings/$t"
+  rm -rf "$findings"
+  mkdir -p "$scratch" "$findings"
+  echo "fuzz: $t for ${seconds}s"
+  if ! "./build-fuzz/fuzz/${t}_fuzz" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+      -max_len=4096 -print_final_stats=1 -artifact_prefix="$findings/" \
+      "$scratch" "fuzz/corpus/$t" > "build-fuzz/$t.log" 2>&1; then
+    failed+=("$t")
+    tail -n 40 "build-fuzz/$t.log"
+  fi
+  grep -E "^stat::number_of_executed_units|^stat::peak_rss_mb" "build-fuzz/$t.log" | tr '\n' ' '
+  echo
+done
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "fuzz: FAILED: ${failed[*]} (inputs in build-fuzz/findings/)" >&2
+  exit 1
+fi
+echo "fuzz: all ${#targets[@]} targets ran ${seconds}s each without a finding"
