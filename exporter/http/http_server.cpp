@@ -205,8 +205,22 @@ int HttpServer::Serve(mg_connection* conn) {
   }
   req.remote_addr = info->remote_addr;
   const bool head = req.method == "HEAD";
+  // A body the server does not read must not be parsed as the next request on the
+  // connection: every early answer closes it.
+  const bool has_body = info->content_length != 0;
+  if (req.headers.count("transfer-encoding") && req.headers.count("content-length")) {
+    // Two framings of one body are how requests get smuggled past a proxy (RFC 9112 §6.1):
+    // civetweb would pick one silently, so the request is refused instead.
+    mg_disable_connection_keep_alive(conn);
+    Write(conn,
+          HttpResponse::JsonError(400, "ambiguous request length",
+                                  "send either Content-Length or Transfer-Encoding, not both"),
+          head);
+    return 400;
+  }
   if (authenticator_) {
     if (auto denied = authenticator_(req)) {
+      if (has_body) mg_disable_connection_keep_alive(conn);
       Write(conn, *denied, head);
       return denied->status;
     }
@@ -214,6 +228,7 @@ int HttpServer::Serve(mg_connection* conn) {
 
   if (info->content_length > 0 &&
       static_cast<unsigned long long>(info->content_length) > options_.max_body_bytes) {
+    mg_disable_connection_keep_alive(conn);
     Write(conn,
           HttpResponse::JsonError(
               413, "request body too large",
@@ -228,6 +243,7 @@ int HttpServer::Serve(mg_connection* conn) {
       if (got <= 0) break;
       req.body.append(buf, static_cast<std::size_t>(got));
       if (req.body.size() > options_.max_body_bytes) {
+        mg_disable_connection_keep_alive(conn);
         Write(conn, HttpResponse::JsonError(413, "request body too large"), head);
         return 413;
       }

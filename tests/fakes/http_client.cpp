@@ -31,8 +31,8 @@ void ParseResponseHead(const std::string& head, HttpResult& result) {
   }
 }
 
-HttpResult HttpRequestRaw(int port, const std::string& method, const std::string& target,
-                          const std::string& body, const HeaderList& headers, int timeout_ms) {
+HttpResult HttpSendBytes(int port, const std::string& request, int timeout_ms,
+                         bool until_closed) {
   HttpResult result;
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return result;
@@ -44,14 +44,10 @@ HttpResult HttpRequestRaw(int port, const std::string& method, const std::string
     close(fd);
     return result;
   }
-  std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
-  for (const auto& [k, v] : headers) req += k + ": " + v + "\r\n";
-  if (!body.empty() || method == "POST")
-    req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
-  req += "\r\n" + body;
-  for (std::size_t sent = 0; sent < req.size();) {
-    const ssize_t n = send(fd, req.data() + sent, req.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) break;
+  const bool head_request = request.rfind("HEAD ", 0) == 0;
+  for (std::size_t sent = 0; sent < request.size();) {
+    const ssize_t n = send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) break;  // the server may answer (413, 431) and close before reading it all
     sent += static_cast<std::size_t>(n);
   }
   std::string raw;
@@ -70,12 +66,12 @@ HttpResult HttpRequestRaw(int port, const std::string& method, const std::string
     // Stop at the end of a response with a Content-Length instead of waiting for the
     // server to close the connection.
     const auto end = raw.find("\r\n\r\n");
-    if (end == std::string::npos) continue;
+    if (end == std::string::npos || until_closed) continue;
     std::string lower = raw.substr(0, end);
     for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     const auto cl = lower.find("\r\ncontent-length:");
     if (cl != std::string::npos && raw.size() - (end + 4) >= std::stoull(lower.substr(cl + 17)) &&
-        method != "HEAD") {
+        !head_request) {
       break;
     }
   }
@@ -85,7 +81,7 @@ HttpResult HttpRequestRaw(int port, const std::string& method, const std::string
   const std::string head = raw.substr(0, head_end);
   result.body = raw.substr(head_end + 4);
   ParseResponseHead(head, result);
-  if (result.Header("transfer-encoding") == "chunked") {
+  if (result.Header("transfer-encoding") == "chunked" && !until_closed) {
     std::string decoded;
     std::size_t pos = 0;
     for (;;) {
@@ -99,6 +95,16 @@ HttpResult HttpRequestRaw(int port, const std::string& method, const std::string
     result.body = std::move(decoded);
   }
   return result;
+}
+
+HttpResult HttpRequestRaw(int port, const std::string& method, const std::string& target,
+                          const std::string& body, const HeaderList& headers, int timeout_ms) {
+  std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+  for (const auto& [k, v] : headers) req += k + ": " + v + "\r\n";
+  if (!body.empty() || method == "POST")
+    req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  req += "\r\n" + body;
+  return HttpSendBytes(port, req, timeout_ms);
 }
 
 }  // namespace pipeline_exporter

@@ -24,6 +24,12 @@ using HeaderList = std::vector<std::pair<std::string, std::string>>;
 // the status and lower-cased headers of `result`.
 void ParseResponseHead(const std::string& head, HttpResult& result);
 
+// Sends `request` byte for byte (the test writes the whole request, malformed on purpose if it
+// likes) and reads one response — or, with `until_closed`, everything the server sends until
+// it closes the connection (any further responses end up in the body).
+HttpResult HttpSendBytes(int port, const std::string& request, int timeout_ms = 5000,
+                         bool until_closed = false);
+
 HttpResult HttpRequestRaw(int port, const std::string& method, const std::string& target,
                           const std::string& body, const HeaderList& headers,
                           int timeout_ms = 5000);
