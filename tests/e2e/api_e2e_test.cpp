@@ -380,6 +380,68 @@ TEST_F(ApiTest, EveryStreamEndsOnShutdown) {
   EXPECT_TRUE(s.closed());
 }
 
+// "user:hash" lines from Apache's htpasswd, as a user would make them (bcrypt, cost 10).
+std::string Htpasswd(const std::string& user, const std::string& password) {
+  std::string out;
+  const int rc = RunCommand("htpasswd -nbBC 10 " + user + " " + password, &out);
+  EXPECT_NE(rc, 127) << "htpasswd is not installed (Debian package apache2-utils): " << out;
+  EXPECT_EQ(rc, 0) << out;
+  const auto colon = out.find(':');
+  const auto end = out.find_first_of("\r\n", colon);
+  return colon == std::string::npos ? "" : out.substr(colon + 1, end - colon - 1);
+}
+
+TEST_F(ApiTest, BasicAuthWithHtpasswdHashesCoversEveryPath) {
+  const std::string alice_hash = Htpasswd("alice", "s3cret");
+  ASSERT_EQ(alice_hash.rfind("$2y$10$", 0), 0u) << alice_hash;
+  std::ofstream(dir_.File("web.yml")) << "basic_auth_users:\n  alice: " << alice_hash
+                                      << "\n  bob: " << Htpasswd("bob", "hunter2") << "\n";
+  auto p = Start({"--web.config.file=" + dir_.File("web.yml")}, /*wait_for_poll=*/false);
+  auto basic = [](const std::string& user_password) {
+    static const char* kB64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    std::size_t i = 0;
+    for (; i + 2 < user_password.size(); i += 3) {
+      const unsigned v = (static_cast<unsigned char>(user_password[i]) << 16) |
+                         (static_cast<unsigned char>(user_password[i + 1]) << 8) |
+                         static_cast<unsigned char>(user_password[i + 2]);
+      for (int s = 18; s >= 0; s -= 6) out += kB64[(v >> s) & 63];
+    }
+    if (i < user_password.size()) {
+      unsigned v = static_cast<unsigned char>(user_password[i]) << 16;
+      if (i + 1 < user_password.size()) v |= static_cast<unsigned char>(user_password[i + 1]) << 8;
+      out += kB64[(v >> 18) & 63];
+      out += kB64[(v >> 12) & 63];
+      out += i + 1 < user_password.size() ? kB64[(v >> 6) & 63] : '=';
+      out += '=';
+    }
+    return HeaderList{{"Authorization", "Basic " + out}};
+  };
+  const HeaderList alice = basic("alice:s3cret");
+  const HeaderList bob = basic("bob:hunter2");
+  for (const char* path : {"/", "/static/app.js", "/metrics", "/api/health", "/api/pipelines",
+                           "/api/current-batch", "/api/batches", "/api/batch/1/logs",
+                           "/api/events/1", "/nope"}) {
+    SCOPED_TRACE(path);
+    const auto missing = p->Get(path);
+    EXPECT_EQ(missing.status, 401);
+    EXPECT_NE(missing.Header("www-authenticate").find("Basic"), std::string::npos);
+    EXPECT_NE(p->Get(path, alice).status, 401);
+    EXPECT_NE(p->Get(path, bob).status, 401);
+  }
+  // Wrong password, unknown user, a password of another user, malformed credentials.
+  for (const HeaderList& wrong :
+       {basic("alice:s3cre"), basic("alice:s3cret "), basic("mallory:s3cret"),
+        basic("alice:hunter2"), basic("alice"), HeaderList{{"Authorization", "Basic !!!"}},
+        HeaderList{{"Authorization", "Bearer s3cret"}}, HeaderList{{"Authorization", ""}}}) {
+    EXPECT_EQ(p->Get("/api/pipelines", wrong).status, 401) << wrong[0].second;
+  }
+  SseClient denied(p->port(), "/api/stream");
+  EXPECT_EQ(denied.response().status, 401);
+  SseClient allowed(p->port(), "/api/stream", alice);
+  EXPECT_EQ(allowed.response().status, 200);
+}
+
 TEST_F(ApiTest, BasicAuthCoversEveryPathAndCanLeaveMetricsOpen) {
   std::ofstream(dir_.File("web.yml")) << "basic_auth_users:\n  alice: " << BcryptHash("s3cret", 10)
                                       << "\nmetrics_without_auth: true\n";
