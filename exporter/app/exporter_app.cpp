@@ -114,6 +114,7 @@ ExporterApp::ExporterApp(Config config, Flags flags, const Clock& clock)
   options.listen_address = m.flags.listen_address;
   options.num_threads = static_cast<int>(m.config.web.max_sse_clients) + 16;
   options.max_body_bytes = m.config.ingest.max_body_bytes;
+  options.trusted_proxies = m.config.trusted_proxies;
   m.server = std::make_unique<HttpServer>(options);
   m.server->Handle(m.flags.telemetry_path, [&m](const HttpRequest& r) { return (*m.metrics)(r); });
   m.server->Handle("/api/health", [&m](const HttpRequest& r) { return (*m.health)(r); });

@@ -43,6 +43,7 @@ struct Config {
   // From --web.config.file: user → bcrypt hash; empty means no authentication.
   std::map<std::string, std::string> basic_auth_users;
   bool metrics_without_auth = false;
+  std::vector<std::string> trusted_proxies;  // from --web.config.file
 };
 
 // One pipeline "default" on ./pipeline_events.db (SPEC §6, no config file).

@@ -1,5 +1,6 @@
 #include "exporter/config/web_config.h"
 
+#include <arpa/inet.h>
 #include <yaml-cpp/yaml.h>
 
 #include <fstream>
@@ -51,8 +52,24 @@ WebAuthConfig ParseLoaded(const YAML::Node& root) {
       if (v != "true" && v != "false")
         throw ConfigError("metrics_without_auth: must be true or false");
       c.metrics_without_auth = v == "true";
+    } else if (key == "trusted_proxies") {
+      if (!kv.second.IsSequence())
+        throw ConfigError("trusted_proxies: must be a list of IP addresses");
+      for (std::size_t i = 0; i < kv.second.size(); ++i) {
+        const std::string where = "trusted_proxies[" + std::to_string(i) + "]";
+        if (!kv.second[i].IsScalar()) throw ConfigError(where + ": must be an IP address");
+        const std::string addr = kv.second[i].Scalar();
+        in6_addr buf{};
+        if (inet_pton(AF_INET, addr.c_str(), &buf) != 1 &&
+            inet_pton(AF_INET6, addr.c_str(), &buf) != 1) {
+          throw ConfigError(where + ": \"" + addr + "\" is not an IP address (no names, no ranges)");
+        }
+        c.trusted_proxies.push_back(addr);
+      }
     } else {
-      throw ConfigError(key + ": unknown key (allowed: basic_auth_users, metrics_without_auth)");
+      throw ConfigError(key +
+                        ": unknown key (allowed: basic_auth_users, metrics_without_auth, "
+                        "trusted_proxies)");
     }
   }
   return c;

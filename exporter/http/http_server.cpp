@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstring>
@@ -204,6 +205,14 @@ int HttpServer::Serve(mg_connection* conn) {
     req.headers[name] = info->http_headers[i].value ? info->http_headers[i].value : "";
   }
   req.remote_addr = info->remote_addr;
+  if (!options_.trusted_proxies.empty()) {
+    const auto real = req.headers.find("x-real-ip");
+    if (real != req.headers.end() && !real->second.empty() && real->second.size() <= 45 &&
+        std::find(options_.trusted_proxies.begin(), options_.trusted_proxies.end(),
+                  req.remote_addr) != options_.trusted_proxies.end()) {
+      req.remote_addr = real->second;
+    }
+  }
   const bool head = req.method == "HEAD";
   // A body the server does not read must not be parsed as the next request on the
   // connection: every early answer closes it.

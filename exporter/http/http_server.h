@@ -29,6 +29,8 @@ struct HttpServerOptions {
   std::string listen_address = ":5066";  // [host]:port; port 0 picks a free one
   int num_threads = 80;
   std::size_t max_body_bytes = 1 << 20;
+  // Peers whose X-Real-IP header replaces their own address as HttpRequest::remote_addr.
+  std::vector<std::string> trusted_proxies;
 };
 
 // A response written as it goes (Server-Sent Events): headers first, then pieces of body,

@@ -26,6 +26,15 @@ TEST(WebConfigTest, ReadsUsersAndTheMetricsException) {
   EXPECT_TRUE(ParseWebConfig("").basic_auth_users.empty());
 }
 
+TEST(WebConfigTest, TrustedProxiesAreIpAddresses) {
+  EXPECT_EQ(ParseWebConfig("trusted_proxies: [127.0.0.1, \"::1\"]\n").trusted_proxies,
+            (std::vector<std::string>{"127.0.0.1", "::1"}));
+  EXPECT_EQ(ErrorOf("trusted_proxies: [localhost]\n"),
+            "trusted_proxies[0]: \"localhost\" is not an IP address (no names, no ranges)");
+  EXPECT_EQ(ErrorOf("trusted_proxies: 10.0.0.0/8\n"),
+            "trusted_proxies: must be a list of IP addresses");
+}
+
 TEST(WebConfigTest, OddYamlIsAConfigErrorNotACrash) {
   EXPECT_EQ(ErrorOf("? v:v:\n"), "top level: keys must be plain names");
   EXPECT_EQ(ErrorOf("basic_auth_users:\n  ? [a, b]\n  : x\n"),

@@ -77,6 +77,39 @@ TEST_F(HttpServerTest, APortInUseIsAClearError) {
   }
 }
 
+TEST(HttpServerProxyTest, XRealIpIsBelievedOnlyFromATrustedProxy) {
+  auto serve = [](std::vector<std::string> trusted) {
+    HttpServerOptions o;
+    o.listen_address = "127.0.0.1:0";
+    o.num_threads = 2;
+    o.trusted_proxies = std::move(trusted);
+    auto s = std::make_unique<HttpServer>(o);
+    s->Handle("/who", [](const HttpRequest& r) {
+      HttpResponse resp;
+      resp.body = r.remote_addr;
+      return resp;
+    });
+    s->Start();
+    return s;
+  };
+  auto trusting = serve({"127.0.0.1"});
+  EXPECT_EQ(HttpGet(trusting->port(), "/who", {{"X-Real-IP", "203.0.113.9"}}).body, "203.0.113.9");
+  EXPECT_EQ(HttpGet(trusting->port(), "/who").body, "127.0.0.1");
+  auto other = serve({"192.0.2.1"});
+  EXPECT_EQ(HttpGet(other->port(), "/who", {{"X-Real-IP", "203.0.113.9"}}).body, "127.0.0.1");
+  auto none = serve({});
+  EXPECT_EQ(HttpGet(none->port(), "/who", {{"X-Real-IP", "203.0.113.9"}}).body, "127.0.0.1");
+}
+
+TEST_F(HttpServerTest, BothContentLengthAndChunkedAreRefused) {
+  const auto r = HttpSendBytes(server_->port(),
+                               "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+                               "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+                               5000, /*until_closed=*/true);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("ambiguous request length"), std::string::npos) << r.body;
+}
+
 TEST(HttpServerAddressTest, ListenAddressesMapToCivetwebPorts) {
   EXPECT_EQ(HttpServer::ListeningPorts(":5066"), "5066");
   EXPECT_EQ(HttpServer::ListeningPorts("0.0.0.0:5066"), "0.0.0.0:5066");
