@@ -2,8 +2,8 @@
 # Installs what is missing (Debian 12), builds everything with warnings as errors, runs a
 # short smoke run of every benchmark (figures printed, not asserted), then every test: unit,
 # component, end-to-end (real binary; SQLite, MariaDB, PostgreSQL; promtool; Prometheus) and
-# the browser tests (Chromium); the unit and SQLite/API end-to-end tests also under ASan and
-# UBSan, and a short run of every libFuzzer target. ctest's summary is the last thing printed.
+# the browser tests (Chromium); all of them also under ASan and UBSan, and a short run of
+# every libFuzzer target. ctest's summary is the last thing printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh test
@@ -14,14 +14,15 @@ echo "build took $(( $(date +%s) - start )) s"
 # The browser tests' one npm package (playwright-core; the browser is Debian's chromium).
 npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 ./scripts/bench.sh --quick || echo "warning: the benchmark smoke run failed (figures above are incomplete)"
-# AddressSanitizer + UndefinedBehaviorSanitizer (+ leaks): the unit tests, and the end-to-end
-# API and SQLite suites against the sanitized binary.
+# AddressSanitizer + UndefinedBehaviorSanitizer (+ leaks): the whole unit and end-to-end
+# suite, and the browser tests, against the sanitized binary.
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPIPELINE_EXPORTER_SANITIZE=ON \
   -DPIPELINE_EXPORTER_BENCHMARKS=OFF -DCMAKE_CXX_FLAGS=-Werror >/dev/null
 cmake --build build-asan -j2 --target pipeline_exporter unit_tests e2e_tests
 ASAN_OPTIONS=detect_leaks=1 ./build-asan/tests/unit_tests --gtest_brief=1
-ASAN_OPTIONS=detect_leaks=1 ./build-asan/tests/e2e_tests --gtest_brief=1 \
-  --gtest_filter='ExporterSqliteTest.*:ApiTest.*:*/SQLite'
+ASAN_OPTIONS=detect_leaks=1 ./build-asan/tests/e2e_tests --gtest_brief=1
+(cd tests/browser && ASAN_OPTIONS=detect_leaks=1 PE_EXPORTER_BINARY="$PWD/../../build-asan/pipeline_exporter" \
+  PE_TEST_ARTIFACTS="$PWD/../../build-asan/test-artifacts" node --test --test-concurrency=1)
 # libFuzzer targets (clang, ASan + UBSan), each for a bounded time from the seed corpus.
 ./scripts/fuzz.sh "${PE_FUZZ_SECONDS:-20}"
 ctest --test-dir build --output-on-failure -j2

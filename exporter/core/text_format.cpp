@@ -2,6 +2,9 @@
 
 #include <charconv>
 #include <cmath>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 namespace pipeline_exporter {
 namespace {
@@ -32,10 +35,18 @@ void AppendUnsigned(std::uint64_t v, std::string& out) {
   out.append(buf, r.ptr);
 }
 
-// HELP text: backslash and newline escaped.
-void AppendHelp(const std::string& s, std::string& out) {
-  if (s.find_first_of("\\\n") == std::string::npos) {
-    out += s;
+bool NeedsEscape(const std::string& s, bool quotes) {
+  // A plain loop: find_first_of with a character set calls memchr once per input character.
+  for (char c : s) {
+    if (c == '\\' || c == '\n' || (quotes && c == '"')) return true;
+  }
+  return false;
+}
+
+// HELP text: backslash and newline escaped. Label values also escape the double quote.
+void AppendEscaped(const std::string& s, bool quotes, std::string& out) {
+  if (!NeedsEscape(s, quotes)) {
+    out += s;  // the usual case: nothing to escape
     return;
   }
   for (char c : s) {
@@ -43,61 +54,71 @@ void AppendHelp(const std::string& s, std::string& out) {
       out += "\\\\";
     } else if (c == '\n') {
       out += "\\n";
+    } else if (quotes && c == '"') {
+      out += "\\\"";
     } else {
       out += c;
     }
   }
 }
 
-// Label values: backslash, double quote and newline escaped.
-void AppendLabelValue(const std::string& s, std::string& out) {
-  if (s.find_first_of("\\\"\n") == std::string::npos) {
-    out += s;  // the usual case: nothing to escape
-    return;
-  }
-  for (char c : s) {
-    switch (c) {
-      case '\\':
-        out += "\\\\";
-        break;
-      case '"':
-        out += "\\\"";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      default:
-        out += c;
-    }
+// `name="value",…` of one series, without braces; rendered once per series and reused for
+// every line of it (a histogram has a dozen).
+void RenderLabels(const ClientMetric& m, std::string& out) {
+  out.clear();
+  for (const auto& l : m.label) {
+    if (!out.empty()) out += ',';
+    out += l.name;
+    out += "=\"";
+    AppendEscaped(l.value, /*quotes=*/true, out);
+    out += '"';
   }
 }
 
-// name{labels[,extra_name="extra_value"]} — the extra label is histograms' `le`.
-void AppendSeries(const std::string& name, const char* suffix, const ClientMetric& m,
-                  const char* extra_name, double extra_value, std::string& out) {
+// name[suffix]{labels} followed by a space.
+void AppendSeries(const std::string& name, std::string_view suffix, const std::string& labels,
+                  std::string& out) {
   out += name;
   out += suffix;
-  if (!m.label.empty() || extra_name) {
+  if (!labels.empty()) {
     out += '{';
-    bool first = true;
-    for (const auto& l : m.label) {
-      if (!first) out += ',';
-      first = false;
-      out += l.name;
-      out += "=\"";
-      AppendLabelValue(l.value, out);
-      out += '"';
-    }
-    if (extra_name) {
-      if (!first) out += ',';
-      out += extra_name;
-      out += "=\"";
-      AppendNumber(extra_value, out);
-      out += '"';
-    }
+    out += labels;
     out += '}';
   }
   out += ' ';
+}
+
+// The `le` or `quantile` values of a family repeat for every series: formatted once.
+class BoundText {
+ public:
+  const std::string& operator()(double v) {
+    for (const auto& [value, text] : cache_) {
+      if (value == v || (std::isnan(value) && std::isnan(v))) return text;
+    }
+    std::string text;
+    AppendNumber(v, text);
+    cache_.emplace_back(v, std::move(text));
+    return cache_.back().second;
+  }
+
+ private:
+  std::vector<std::pair<double, std::string>> cache_;
+};
+
+// name_bucket{labels,le="0.5"} — the extra label of histogram buckets and summary quantiles.
+void AppendSeriesWith(const std::string& name, std::string_view suffix, const std::string& labels,
+                      const char* extra_name, const std::string& extra_value, std::string& out) {
+  out += name;
+  out += suffix;
+  out += '{';
+  if (!labels.empty()) {
+    out += labels;
+    out += ',';
+  }
+  out += extra_name;
+  out += "=\"";
+  out += extra_value;
+  out += "\"} ";
 }
 
 const char* TypeName(MetricType t) {
@@ -118,57 +139,60 @@ const char* TypeName(MetricType t) {
 }  // namespace
 
 void AppendTextFormat(const std::vector<prometheus::MetricFamily>& families, std::string& out) {
+  std::string labels;
   for (const auto& f : families) {
     if (f.metric.empty()) continue;
     out += "# HELP ";
     out += f.name;
     out += ' ';
-    AppendHelp(f.help, out);
+    AppendEscaped(f.help, /*quotes=*/false, out);
     out += "\n# TYPE ";
     out += f.name;
     out += ' ';
     out += TypeName(f.type);
     out += '\n';
+    BoundText bounds;
     for (const auto& m : f.metric) {
+      RenderLabels(m, labels);
       switch (f.type) {
         case MetricType::Counter:
-          AppendSeries(f.name, "", m, nullptr, 0, out);
+          AppendSeries(f.name, "", labels, out);
           AppendNumber(m.counter.value, out);
           out += '\n';
           break;
         case MetricType::Gauge:
-          AppendSeries(f.name, "", m, nullptr, 0, out);
+          AppendSeries(f.name, "", labels, out);
           AppendNumber(m.gauge.value, out);
           out += '\n';
           break;
         case MetricType::Histogram:
-          AppendSeries(f.name, "_count", m, nullptr, 0, out);
+          AppendSeries(f.name, "_count", labels, out);
           AppendUnsigned(m.histogram.sample_count, out);
           out += '\n';
-          AppendSeries(f.name, "_sum", m, nullptr, 0, out);
+          AppendSeries(f.name, "_sum", labels, out);
           AppendNumber(m.histogram.sample_sum, out);
           out += '\n';
           for (const auto& b : m.histogram.bucket) {
-            AppendSeries(f.name, "_bucket", m, "le", b.upper_bound, out);
+            AppendSeriesWith(f.name, "_bucket", labels, "le", bounds(b.upper_bound), out);
             AppendUnsigned(b.cumulative_count, out);
             out += '\n';
           }
           break;
         case MetricType::Summary:
-          AppendSeries(f.name, "_count", m, nullptr, 0, out);
+          AppendSeries(f.name, "_count", labels, out);
           AppendUnsigned(m.summary.sample_count, out);
           out += '\n';
-          AppendSeries(f.name, "_sum", m, nullptr, 0, out);
+          AppendSeries(f.name, "_sum", labels, out);
           AppendNumber(m.summary.sample_sum, out);
           out += '\n';
           for (const auto& q : m.summary.quantile) {
-            AppendSeries(f.name, "", m, "quantile", q.quantile, out);
+            AppendSeriesWith(f.name, "", labels, "quantile", bounds(q.quantile), out);
             AppendNumber(q.value, out);
             out += '\n';
           }
           break;
         default:
-          AppendSeries(f.name, "", m, nullptr, 0, out);
+          AppendSeries(f.name, "", labels, out);
           AppendNumber(m.untyped.value, out);
           out += '\n';
       }
