@@ -7,8 +7,14 @@ namespace {
 
 prometheus::ClientMetric& AddMetric(prometheus::MetricFamily& family, LabelPairs labels) {
   auto& m = family.metric.emplace_back();
-  m.label.reserve(labels.size());
-  for (const auto& [name, value] : labels) m.label.push_back({name, value});
+  m.label.resize(labels.size());
+  // Assigned in place: a braced temporary Label would be built and then moved, twice the work.
+  auto out = m.label.begin();
+  for (const auto& [name, value] : labels) {
+    out->name.assign(name);
+    out->value.assign(value);
+    ++out;
+  }
   return m;
 }
 

@@ -6,13 +6,15 @@
 
 #include <initializer_list>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "exporter/core/histogram_data.h"
 
 namespace pipeline_exporter {
 
-using LabelPairs = std::initializer_list<std::pair<const char*, std::string>>;
+// Label values are views: the strings they point to must live until the call returns.
+using LabelPairs = std::initializer_list<std::pair<const char*, std::string_view>>;
 
 // `expected` series are reserved up front: ClientMetric is large, and regrowth moves them all.
 prometheus::MetricFamily MakeFamily(std::string name, std::string help, prometheus::MetricType type,
