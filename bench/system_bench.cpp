@@ -1,8 +1,9 @@
 // System benchmarks of the real binary: replay speed and memory, /metrics latency at 200
-// stage series as the log grows (and with 60 event streams open), and a side-by-side with
+// stage series as the log grows (and with 60 event streams open), the cost of one idle poll
+// on SQLite, MariaDB and PostgreSQL, and a side-by-side with
 // Debian's prometheus-sql-exporter computing the same per-stage counts from MariaDB.
 // Prints Markdown tables; asserts nothing.
-// Usage: system_bench [--quick] [--only=replay|scrape|side-by-side]
+// Usage: system_bench [--quick] [--only=replay|scrape|poll|side-by-side]
 
 #include <soci/soci.h>
 #include <unistd.h>
@@ -306,6 +307,47 @@ int SideBySide(const std::vector<std::int64_t>& sizes, double window_s) {
   return 0;
 }
 
+// What one idle poll of the tail costs on each database: the exporter's own
+// pipeline_exporter_poll_duration_seconds (sum / count) over `polls` polls of a log of 10,000
+// rows in which nothing new arrives, as in a quiet hour of a pipeline.
+void PollCost(int polls) {
+  std::printf("\n## Tail cost per idle poll (the exporter's poll_duration histogram)\n\n");
+  std::printf("| database | polls | mean poll (query + clock, 2 round trips) |\n|---|---|---|\n");
+  for (const Backend backend : {Backend::kSqlite, Backend::kMariaDb, Backend::kPostgres}) {
+    std::unique_ptr<DatabaseServer> server;
+    try {
+      server = DatabaseServer::Start(backend);
+    } catch (const std::exception& e) {
+      std::printf("| %s | – | could not start: %s |\n", BackendName(backend).c_str(), e.what());
+      continue;
+    }
+    EnsureEventTable(server->connect_string(), "batchExecutionLog");
+    {
+      soci::session sql(server->connect_string());
+      Fill(sql, "batchExecutionLog", 10'000, 10, 100);
+    }
+    TempDir dir;
+    auto p = StartExporter(dir,
+                           "pipelines:\n  - name: bench\n    database: \"" +
+                               server->readonly_connect_string() + "\"\n    poll_interval: 20ms\n",
+                           "exporter.log");
+    auto read = [&](const char* what) {
+      const auto m = ParseMetrics(HttpGet(p->port(), "/metrics").body);
+      const auto it = m.find(std::string("pipeline_exporter_poll_duration_seconds_") + what +
+                             "{pipeline=\"bench\"}");
+      return it == m.end() ? 0.0 : it->second;
+    };
+    WaitUntil([&] { return LastEventId(p->port(), "bench") >= 10'000; }, std::chrono::seconds(60));
+    const double count0 = read("count"), sum0 = read("sum");
+    WaitUntil([&] { return read("count") >= count0 + polls; }, std::chrono::seconds(60));
+    const double n = read("count") - count0;
+    const double mean_ms = n > 0 ? (read("sum") - sum0) / n * 1000 : 0;
+    p->Terminate();
+    std::printf("| %s | %.0f | %.2f ms |\n", BackendName(backend).c_str(), n, mean_ms);
+    std::fflush(stdout);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -321,6 +363,7 @@ int main(int argc, char** argv) {
             : std::vector<std::int64_t>{10'000, 100'000, 1'000'000};
   if (only.empty() || only == "replay") ReplayAndMemory(quick ? 50'000 : 1'000'000);
   if (only.empty() || only == "scrape") ScrapeAtScale(sizes, quick ? 100 : 1000);
+  if (only.empty() || only == "poll") PollCost(quick ? 50 : 200);
   if (only.empty() || only == "side-by-side") return SideBySide(sizes, quick ? 2 : 10);
   return 0;
 }

@@ -191,7 +191,6 @@ PipelineConfig ReadPipeline(const Reader& r, const YAML::Node& node, const std::
   return p;
 }
 
-
 std::string YamlErrorText(const YAML::Exception& e) {
   return "invalid YAML at line " + std::to_string(e.mark.line + 1) + ", column " +
          std::to_string(e.mark.column + 1) + ": " + e.msg;

@@ -62,7 +62,8 @@ WebAuthConfig ParseLoaded(const YAML::Node& root) {
         in6_addr buf{};
         if (inet_pton(AF_INET, addr.c_str(), &buf) != 1 &&
             inet_pton(AF_INET6, addr.c_str(), &buf) != 1) {
-          throw ConfigError(where + ": \"" + addr + "\" is not an IP address (no names, no ranges)");
+          throw ConfigError(where + ": \"" + addr +
+                            "\" is not an IP address (no names, no ranges)");
         }
         c.trusted_proxies.push_back(addr);
       }

@@ -4,10 +4,9 @@ namespace pipeline_exporter {
 namespace {
 
 constexpr std::array<std::string_view, kInvalidReasonCount> kNames = {
-    "unknown_event_type", "missing_stage",     "missing_file_name",
-    "invalid_count",      "invalid_duration",  "invalid_stage",
-    "invalid_utf8",       "invalid_timestamp", "invalid_batch_id",
-    "too_many_stages",
+    "unknown_event_type", "missing_stage",   "missing_file_name", "invalid_count",
+    "invalid_duration",   "invalid_stage",   "invalid_utf8",      "invalid_timestamp",
+    "invalid_batch_id",   "too_many_stages",
 };
 
 constexpr std::array<InvalidReason, kInvalidReasonCount> kAll = {

@@ -29,8 +29,7 @@ std::optional<std::int64_t> IdParam(const HttpRequest& r, const std::string& nam
                                     HttpResponse* error);
 
 // `limit`: `def` when absent or empty; 1…max otherwise, else *error is set and `def` returned.
-std::size_t LimitParam(const HttpRequest& r, std::size_t def, std::size_t max,
-                       HttpResponse* error);
+std::size_t LimitParam(const HttpRequest& r, std::size_t def, std::size_t max, HttpResponse* error);
 
 // The filters of GET /api/batch/{id}/logs: stage, type (one of the closed set), q (search,
 // at most kMaxSearchLength bytes), before_id, limit (1…1000, default 100). nullopt with *error

@@ -44,7 +44,7 @@ SociEventSource::SociEventSource(std::string connect_string, std::string table)
   now_sql_ = "SELECT " + NowEpochMillis(dialect_) + ", (SELECT MAX(id) FROM " + table_ + ")";
 }
 
-SociEventSource::~SociEventSource() { FinalizeSqlite(); }
+SociEventSource::~SociEventSource() { DropStatements(); }
 
 void SociEventSource::ReadClock(soci::session& sql, FetchResult& result) {
   long long now = 0;
@@ -55,9 +55,82 @@ void SociEventSource::ReadClock(soci::session& sql, FetchResult& result) {
   result.max_id = max_i == soci::i_ok ? max_id : 0;
 }
 
-void SociEventSource::FinalizeSqlite() {
+// The tail query on a server database with the vectors SOCI fetches into. Prepared once
+// and executed with new parameter values on every poll: PostgreSQL then parses and plans
+// it once per session instead of preparing and deallocating it (two more round trips)
+// each poll.
+struct SociEventSource::TailStatement {
+  TailStatement(soci::session& sql, const std::string& query) : st(sql) {
+    Size(2);
+    st.alloc();
+    st.prepare(query);
+    st.exchange(soci::into(id));
+    st.exchange(soci::into(batch));
+    st.exchange(soci::into(stage, stage_i));
+    st.exchange(soci::into(type));
+    st.exchange(soci::into(file, file_i));
+    st.exchange(soci::into(gpu, gpu_i));
+    st.exchange(soci::into(total, total_i));
+    st.exchange(soci::into(processed, processed_i));
+    st.exchange(soci::into(failed, failed_i));
+    st.exchange(soci::into(duration, duration_i));
+    st.exchange(soci::into(ts, ts_i));
+    st.exchange(soci::into(meta, meta_i));
+    st.exchange(soci::into(error, error_i));
+    st.exchange(soci::use(after));
+    st.exchange(soci::use(lim));
+    st.define_and_bind();
+  }
+
+  // SOCI fetches as many rows as the vectors are long (and shrinks them to what came).
+  void Size(std::size_t n) {
+    for (auto* v : {&id, &batch, &total, &processed, &failed, &duration, &ts}) v->resize(n);
+    for (auto* v : {&stage, &type, &file, &gpu, &meta, &error}) v->resize(n);
+    for (auto* v : {&stage_i, &file_i, &gpu_i, &total_i, &processed_i, &failed_i, &duration_i,
+                    &ts_i, &meta_i, &error_i}) {
+      v->resize(n);
+    }
+  }
+
+  void Run(std::int64_t after_id, std::size_t limit, std::vector<StageEvent>& out) {
+    // LIMIT caps the rows; SOCI's bulk fetch misbehaves with vectors of one element.
+    Size(std::max<std::size_t>(limit, 2));
+    after = after_id;
+    lim = static_cast<long long>(limit);
+    if (!st.execute(true)) return;
+    const std::size_t n = id.size();
+    out.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      StageEvent& e = out[i];
+      e.id = id[i];
+      e.batch_id = batch[i];
+      if (stage_i[i] == soci::i_ok) e.stage = std::move(stage[i]);
+      e.event_type = std::move(type[i]);
+      e.file_name = Text(file[i], file_i[i]);
+      e.gpu_ip = Text(gpu[i], gpu_i[i]);
+      e.total_files = Int(total[i], total_i[i]);
+      e.processed_files = Int(processed[i], processed_i[i]);
+      e.failed_files = Int(failed[i], failed_i[i]);
+      e.duration_ms = Int(duration[i], duration_i[i]);
+      e.timestamp_ms = ts_i[i] == soci::i_ok ? ts[i] : 0;
+      e.batch_metadata = Text(meta[i], meta_i[i]);
+      e.error_message = Text(error[i], error_i[i]);
+    }
+  }
+
+  long long after = 0;
+  long long lim = 0;
+  std::vector<long long> id, batch, total, processed, failed, duration, ts;
+  std::vector<std::string> stage, type, file, gpu, meta, error;
+  std::vector<soci::indicator> stage_i, file_i, gpu_i, total_i, processed_i, failed_i, duration_i,
+      ts_i, meta_i, error_i;
+  soci::statement st;
+};
+
+void SociEventSource::DropStatements() {
   if (sqlite_fetch_) sqlite3_finalize(sqlite_fetch_);
   sqlite_fetch_ = nullptr;
+  tail_.reset();
 }
 
 soci::session& SociEventSource::Session() {
@@ -72,7 +145,7 @@ auto SociEventSource::Guarded(F&& f) {
   try {
     return f(Session());
   } catch (...) {
-    FinalizeSqlite();
+    DropStatements();
     session_.reset();
     throw;
   }
@@ -173,45 +246,18 @@ FetchResult SociEventSource::FetchAfter(std::int64_t after_id,
     }
     where += "))";
   }
-  const std::string query = select_sql_ + where + " ORDER BY id LIMIT :lim";
   return Guarded([&](soci::session& sql) {
-    // LIMIT caps the rows; SOCI's bulk fetch misbehaves with vectors of one element.
-    const std::size_t n_alloc = std::max<std::size_t>(limit, 2);
-    std::vector<long long> id(n_alloc), batch(n_alloc), total(n_alloc), processed(n_alloc),
-        failed(n_alloc), duration(n_alloc), ts(n_alloc);
-    std::vector<std::string> stage(n_alloc), type(n_alloc), file(n_alloc), gpu(n_alloc),
-        meta(n_alloc), error(n_alloc);
-    std::vector<soci::indicator> stage_i(n_alloc), file_i(n_alloc), gpu_i(n_alloc),
-        total_i(n_alloc), processed_i(n_alloc), failed_i(n_alloc), duration_i(n_alloc),
-        ts_i(n_alloc), meta_i(n_alloc), error_i(n_alloc);
-    long long after = after_id;
-    long long lim = static_cast<long long>(limit);
-    soci::statement st =
-        (sql.prepare << query, soci::into(id), soci::into(batch), soci::into(stage, stage_i),
-         soci::into(type), soci::into(file, file_i), soci::into(gpu, gpu_i),
-         soci::into(total, total_i), soci::into(processed, processed_i),
-         soci::into(failed, failed_i), soci::into(duration, duration_i), soci::into(ts, ts_i),
-         soci::into(meta, meta_i), soci::into(error, error_i), soci::use(after), soci::use(lim));
     FetchResult result;
-    if (st.execute(true)) {
-      const std::size_t n = id.size();
-      result.events.resize(n);
-      for (std::size_t i = 0; i < n; ++i) {
-        StageEvent& e = result.events[i];
-        e.id = id[i];
-        e.batch_id = batch[i];
-        if (stage_i[i] == soci::i_ok) e.stage = std::move(stage[i]);
-        e.event_type = std::move(type[i]);
-        e.file_name = Text(file[i], file_i[i]);
-        e.gpu_ip = Text(gpu[i], gpu_i[i]);
-        e.total_files = Int(total[i], total_i[i]);
-        e.processed_files = Int(processed[i], processed_i[i]);
-        e.failed_files = Int(failed[i], failed_i[i]);
-        e.duration_ms = Int(duration[i], duration_i[i]);
-        e.timestamp_ms = ts_i[i] == soci::i_ok ? ts[i] : 0;
-        e.batch_metadata = Text(meta[i], meta_i[i]);
-        e.error_message = Text(error[i], error_i[i]);
+    if (also_ids.empty()) {
+      if (!tail_) {
+        tail_ =
+            std::make_unique<TailStatement>(sql, select_sql_ + where + " ORDER BY id LIMIT :lim");
       }
+      tail_->Run(after_id, limit, result.events);
+    } else {
+      // Gap ids change from poll to poll: this query is prepared for one use.
+      TailStatement once(sql, select_sql_ + where + " ORDER BY id LIMIT :lim");
+      once.Run(after_id, limit, result.events);
     }
     ReadClock(sql, result);
     return result;

@@ -39,7 +39,8 @@ class SociEventSource final : public EventSource, public ReplayLocator {
   // conversions (replay of a large log is bound by them).
   FetchResult FetchSqlite(std::int64_t after_id, const std::vector<std::int64_t>& also_ids,
                           std::size_t limit);
-  void FinalizeSqlite();
+  // Drops the prepared statements (before the session they belong to is dropped).
+  void DropStatements();
   // The database's clock and MAX(id), read after every fetch (lag, gaps, id regression).
   void ReadClock(soci::session& sql, FetchResult& result);
   template <typename F>
@@ -53,6 +54,9 @@ class SociEventSource final : public EventSource, public ReplayLocator {
   std::unique_ptr<soci::session> session_;
   sqlite_api::sqlite3_stmt* sqlite_fetch_ =
       nullptr;  // the common query (no gap ids), prepared once
+  // MySQL/PostgreSQL: the common query with its bound buffers, prepared once per session.
+  struct TailStatement;
+  std::unique_ptr<TailStatement> tail_;  // declared after session_: destroyed before it
 };
 
 }  // namespace pipeline_exporter

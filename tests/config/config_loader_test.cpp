@@ -102,8 +102,7 @@ TEST(ConfigLoaderTest, ErrorsNameTheKey) {
   EXPECT_EQ(ErrorOf("pipelines: [\n").rfind("invalid YAML at line", 0), 0u);
   // Found by fuzz/config_fuzz: a complex (non-scalar) key used to escape as YAML::Exception.
   EXPECT_EQ(ErrorOf("? v:v:\n"), "top level: keys must be plain names");
-  EXPECT_EQ(ErrorOf("pipelines:\n  - ? [a]\n    : 1\n"),
-            "pipelines[0]: keys must be plain names");
+  EXPECT_EQ(ErrorOf("pipelines:\n  - ? [a]\n    : 1\n"), "pipelines[0]: keys must be plain names");
   EXPECT_EQ(ErrorOf("ingest:\n  enabled: yes please\npipelines:\n  - name: p\n"),
             "ingest.enabled: must be true or false, got \"yes please\"");
 }

@@ -419,9 +419,9 @@ TEST_F(ApiTest, BasicAuthWithHtpasswdHashesCoversEveryPath) {
   };
   const HeaderList alice = basic("alice:s3cret");
   const HeaderList bob = basic("bob:hunter2");
-  for (const char* path : {"/", "/static/app.js", "/metrics", "/api/health", "/api/pipelines",
-                           "/api/current-batch", "/api/batches", "/api/batch/1/logs",
-                           "/api/events/1", "/nope"}) {
+  for (const char* path :
+       {"/", "/static/app.js", "/metrics", "/api/health", "/api/pipelines", "/api/current-batch",
+        "/api/batches", "/api/batch/1/logs", "/api/events/1", "/nope"}) {
     SCOPED_TRACE(path);
     const auto missing = p->Get(path);
     EXPECT_EQ(missing.status, 401);

@@ -42,9 +42,9 @@ std::vector<Hostile> HostileTexts() {
 }
 
 const std::set<std::string>& StreamNames() {
-  static const std::set<std::string> kNames = {
-      "snapshot",       "batch_start",    "batch_complete", "stage_start", "stage_progress",
-      "stage_complete", "file_start",     "file_complete",  "error"};
+  static const std::set<std::string> kNames = {"snapshot",    "batch_start",    "batch_complete",
+                                               "stage_start", "stage_progress", "stage_complete",
+                                               "file_start",  "file_complete",  "error"};
   return kNames;
 }
 
@@ -66,7 +66,8 @@ class HostileInputTest : public ExporterHarness, public ::testing::TestWithParam
     try {
       sql_ << "INSERT INTO batchExecutionLog (batchId, stage, eventType, fileName, errorMessage, "
               "requestPayload, response) VALUES (:b, :s, :t, :f, :m, :p, :r)",
-          soci::use(b), soci::use(stage), soci::use(type), soci::use(file ? *file : empty, file_ind),
+          soci::use(b), soci::use(stage), soci::use(type),
+          soci::use(file ? *file : empty, file_ind),
           soci::use(message ? *message : empty, message_ind),
           soci::use(payload ? *payload : empty, payload_ind),
           soci::use(payload && also_response ? *payload : empty, response_ind);
@@ -111,7 +112,7 @@ TEST_P(HostileInputTest, HostileRowsAreContainedAndGoodRowsStillCount) {
   ASSERT_EQ(stream.NextEvent()->event, "snapshot");
 
   int good = 0, processed = 0, failed = 0, refused = 0;
-  std::map<std::string, int> invalid;  // reason → rows
+  std::map<std::string, int> invalid;              // reason → rows
   std::map<std::int64_t, std::string> file_names;  // id → fileName written
   auto good_row = [&] {
     const std::string f = "good-" + std::to_string(good++) + ".wav";
@@ -180,8 +181,7 @@ TEST_P(HostileInputTest, HostileRowsAreContainedAndGoodRowsStillCount) {
   EXPECT_EQ(m[Series("pipeline_stage_files_failed", "stt")], failed);
   for (const auto& [reason, n] : invalid) {
     EXPECT_EQ(
-        m["pipeline_exporter_invalid_events_total{pipeline=\"cofi\",reason=\"" + reason + "\"}"],
-        n)
+        m["pipeline_exporter_invalid_events_total{pipeline=\"cofi\",reason=\"" + reason + "\"}"], n)
         << reason;
   }
 
@@ -257,8 +257,8 @@ TEST_P(HostileInputTest, HostileRequestsAreRefusedAndChangeNothing) {
   EXPECT_EQ(p->Get("/api/batch/1/logs?type=file_complete%27%20OR%201=1").status, 400);
 
   // Junk Last-Event-ID: a fresh snapshot, never a resume from a made-up position.
-  for (const char* junk : {"-1", "0", "99999999999999999999", "1 OR 1=1", "\xEF\xBC\x91", "\xFF",
-                           "1e3", "0x10"}) {
+  for (const char* junk :
+       {"-1", "0", "99999999999999999999", "1 OR 1=1", "\xEF\xBC\x91", "\xFF", "1e3", "0x10"}) {
     SseClient s(p->port(), "/api/stream", {{"Last-Event-ID", junk}});
     ASSERT_EQ(s.response().status, 200) << junk;
     const auto first = s.NextEvent();
@@ -276,10 +276,9 @@ TEST_P(HostileInputTest, HostileRequestsAreRefusedAndChangeNothing) {
   const auto r2 = p->Get("/api/pipelines", many);
   EXPECT_TRUE(r2.status == 0 || r2.status == 200 || r2.status == 400 || r2.status == 431)
       << r2.status;
-  const auto r3 = HttpRequestRaw(p->port(), "POST", "/api/events", std::string(20 << 20, '['),
-                                 {{"Authorization", "Bearer t0ken"},
-                                  {"Content-Type", "application/json"}},
-                                 20000);
+  const auto r3 = HttpRequestRaw(
+      p->port(), "POST", "/api/events", std::string(20 << 20, '['),
+      {{"Authorization", "Bearer t0ken"}, {"Content-Type", "application/json"}}, 20000);
   EXPECT_TRUE(r3.status == 0 || r3.status == 413) << r3.status;
 
   // Path traversal reaches no file of the machine.

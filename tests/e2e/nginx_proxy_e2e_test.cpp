@@ -63,7 +63,8 @@ class NginxProxyTest : public ExporterHarness, public ::testing::Test {
 
     https_port_ = FreePort();
     http_port_ = FreePort();
-    std::string site = ReadText(std::string(PE_SOURCE_DIR) + "/deploy/nginx/pipeline_exporter.conf");
+    std::string site =
+        ReadText(std::string(PE_SOURCE_DIR) + "/deploy/nginx/pipeline_exporter.conf");
     ASSERT_FALSE(site.empty()) << "deploy/nginx/pipeline_exporter.conf is missing";
     Substitute(site, "server 127.0.0.1:5066;",
                "server 127.0.0.1:" + std::to_string(exporter_->port()) + ";");
@@ -81,8 +82,8 @@ class NginxProxyTest : public ExporterHarness, public ::testing::Test {
         << (geteuid() == 0 ? "user root;\n" : "") << "daemon off;\nworker_processes 1;\npid " << d
         << "/nginx.pid;\nerror_log " << d << "/nginx-error.log info;\n"
         << "events { worker_connections 128; }\nhttp {\n  access_log " << d
-        << "/nginx-access.log;\n  client_body_temp_path " << d << "/body;\n  proxy_temp_path "
-        << d << "/proxy;\n  fastcgi_temp_path " << d << "/fastcgi;\n  uwsgi_temp_path " << d
+        << "/nginx-access.log;\n  client_body_temp_path " << d << "/body;\n  proxy_temp_path " << d
+        << "/proxy;\n  fastcgi_temp_path " << d << "/fastcgi;\n  uwsgi_temp_path " << d
         << "/uwsgi;\n  scgi_temp_path " << d << "/scgi;\n  include " << d << "/site.conf;\n}\n";
     std::string check;
     const int t = RunCommand(NginxBinary() + " -t -e " + d + "/nginx-error.log -p " + d + " -c " +
@@ -94,8 +95,8 @@ class NginxProxyTest : public ExporterHarness, public ::testing::Test {
         std::vector<std::string>{"-e", d + "/nginx-error.log", "-p", d, "-c",
                                  dir_.File("nginx.conf")},
         d, dir_.File("nginx.out"), NginxBinary());
-    ASSERT_TRUE(WaitUntil([&] { return Curl("/api/health", "-u alice:s3cret").first == 200; },
-                          seconds(10)))
+    ASSERT_TRUE(
+        WaitUntil([&] { return Curl("/api/health", "-u alice:s3cret").first == 200; }, seconds(10)))
         << "nginx did not start:\n"
         << ReadText(dir_.File("nginx-error.log")) << ReadText(dir_.File("nginx.out"));
   }
@@ -110,8 +111,8 @@ class NginxProxyTest : public ExporterHarness, public ::testing::Test {
   }
 
   std::string CurlBase() const {
-    return "curl -sS --max-time 10 --cacert " + dir_.File("cert.pem") + " --resolve localhost:" +
-           std::to_string(https_port_) + ":127.0.0.1 ";
+    return "curl -sS --max-time 10 --cacert " + dir_.File("cert.pem") +
+           " --resolve localhost:" + std::to_string(https_port_) + ":127.0.0.1 ";
   }
   std::string Url(const std::string& path) const {
     return "https://localhost:" + std::to_string(https_port_) + path;
@@ -160,22 +161,23 @@ TEST_F(NginxProxyTest, MetricsAndPageOverHttpsBehindTheSameAuth) {
 
   // Plain HTTP only redirects to HTTPS.
   std::string out;
-  RunCommand("curl -sS --max-time 10 -o /dev/null -w '%{http_code} %{redirect_url}' "
-             "http://127.0.0.1:" + std::to_string(http_port_) + "/metrics",
-             &out);
+  RunCommand(
+      "curl -sS --max-time 10 -o /dev/null -w '%{http_code} %{redirect_url}' "
+      "http://127.0.0.1:" +
+          std::to_string(http_port_) + "/metrics",
+      &out);
   EXPECT_EQ(out.rfind("301 https://", 0), 0u) << out;
 }
 
 TEST_F(NginxProxyTest, StreamEventsArriveThroughTheProxyOneByOne) {
   const std::string stream_file = dir_.File("stream.out");
-  ExporterProcess stream(
-      {"-sS", "-N", "--max-time", "60", "--cacert", dir_.File("cert.pem"), "--resolve",
-       "localhost:" + std::to_string(https_port_) + ":127.0.0.1", "-u", "alice:s3cret",
-       Url("/api/stream")},
-      dir_.path().string(), stream_file, "curl");
-  ASSERT_TRUE(WaitUntil([&] { return ReadText(stream_file).find("event: snapshot") !=
-                                     std::string::npos; },
-                        seconds(10)))
+  ExporterProcess stream({"-sS", "-N", "--max-time", "60", "--cacert", dir_.File("cert.pem"),
+                          "--resolve", "localhost:" + std::to_string(https_port_) + ":127.0.0.1",
+                          "-u", "alice:s3cret", Url("/api/stream")},
+                         dir_.path().string(), stream_file, "curl");
+  ASSERT_TRUE(
+      WaitUntil([&] { return ReadText(stream_file).find("event: snapshot") != std::string::npos; },
+                seconds(10)))
       << ReadText(stream_file);
   // Each row must reach the client before the next is written: a proxy that buffered the
   // stream would hold them back and this would time out.
@@ -183,8 +185,9 @@ TEST_F(NginxProxyTest, StreamEventsArriveThroughTheProxyOneByOne) {
     const std::string name = "proxied-" + std::to_string(i) + ".wav";
     File(1, "stt", "file_complete", name);
     ASSERT_TRUE(WaitUntil(
-        [&] { return ReadText(stream_file).find("\"fileName\":\"" + name + "\"") !=
-                     std::string::npos; },
+        [&] {
+          return ReadText(stream_file).find("\"fileName\":\"" + name + "\"") != std::string::npos;
+        },
         seconds(5)))
         << "event " << i << " did not come through the proxy:\n"
         << ReadText(stream_file);

@@ -31,8 +31,7 @@ void ParseResponseHead(const std::string& head, HttpResult& result) {
   }
 }
 
-HttpResult HttpSendBytes(int port, const std::string& request, int timeout_ms,
-                         bool until_closed) {
+HttpResult HttpSendBytes(int port, const std::string& request, int timeout_ms, bool until_closed) {
   HttpResult result;
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return result;

@@ -16,8 +16,8 @@ TEST(ApiParamsTest, PositiveIdsOnly) {
   EXPECT_EQ(ParsePositiveId("42"), 42);
   EXPECT_EQ(ParsePositiveId("007"), 7);
   EXPECT_EQ(ParsePositiveId("999999999999999999"), 999999999999999999LL);
-  for (const char* bad : {"", "0", "-1", "+1", " 1", "1 ", "1e3", "0x10", "9999999999999999999",
-                          "1;DROP TABLE x"}) {
+  for (const char* bad :
+       {"", "0", "-1", "+1", " 1", "1 ", "1e3", "0x10", "9999999999999999999", "1;DROP TABLE x"}) {
     EXPECT_FALSE(ParsePositiveId(bad)) << bad;
   }
 }
