@@ -166,8 +166,8 @@ void ReplayAndMemory(std::int64_t replay_rows) {
 void ScrapeAtScale(const std::vector<std::int64_t>& sizes, int scrapes) {
   std::printf("\n## /metrics latency, 10 pipelines x 20 stages (200 stage series), SQLite\n\n");
   std::printf(
-      "| rows in the logs | median | p99 | median, 60 SSE clients | p99, 60 SSE clients |\n"
-      "|---|---|---|---|---|\n");
+      "| rows in the logs | scrape size | median | p99 | median, 60 SSE clients | p99, 60 SSE "
+      "clients | RSS after |\n|---|---|---|---|---|---|---|\n");
   for (const std::int64_t rows : sizes) {
     TempDir dir;
     const std::string db = dir.File("events.db");
@@ -186,6 +186,7 @@ void ScrapeAtScale(const std::vector<std::int64_t>& sizes, int scrapes) {
     WaitUntil([&] { return LastEventId(p->port(), "p9") >= static_cast<double>(rows / 10); },
               std::chrono::seconds(300));
     ScrapeLatency(p->port(), "/metrics", 20);  // warm up
+    const std::size_t bytes = HttpGet(p->port(), "/metrics").body.size();
     const Latency plain = ScrapeLatency(p->port(), "/metrics", scrapes);
     std::vector<std::unique_ptr<SseClient>> streams;
     for (int i = 0; i < 60; ++i) {
@@ -193,10 +194,13 @@ void ScrapeAtScale(const std::vector<std::int64_t>& sizes, int scrapes) {
           p->port(), "/api/stream?pipeline=p" + std::to_string(i % 10)));
     }
     const Latency with_sse = ScrapeLatency(p->port(), "/metrics", scrapes);
+    const long rss_kb = RssKb(p->pid());
     streams.clear();
     p->Terminate();
-    std::printf("| %lld | %.2f ms | %.2f ms | %.2f ms | %.2f ms |\n", static_cast<long long>(rows),
-                plain.median_ms, plain.p99_ms, with_sse.median_ms, with_sse.p99_ms);
+    std::printf("| %lld | %.0f KB | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.1f MB |\n",
+                static_cast<long long>(rows), static_cast<double>(bytes) / 1024, plain.median_ms,
+                plain.p99_ms, with_sse.median_ms, with_sse.p99_ms,
+                static_cast<double>(rss_kb) / 1024);
     std::fflush(stdout);
   }
 }

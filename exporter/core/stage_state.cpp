@@ -105,9 +105,10 @@ void StageState::FailIfProcessing(std::int64_t ts_ms) {
 void StageState::Compact() {
   checkpoint_processed_ = processed();
   checkpoint_failed_ = failed();
-  completed_ = {};
-  failed_ = {};
-  started_ = {};
+  // Swapped with empty ones, not cleared: clear() keeps the bucket arrays allocated.
+  std::unordered_set<std::uint64_t>().swap(completed_);
+  std::unordered_set<std::uint64_t>().swap(failed_);
+  std::unordered_map<std::uint64_t, std::int64_t>().swap(started_);
   window_.Clear();
 }
 

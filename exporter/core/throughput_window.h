@@ -5,8 +5,8 @@
 // Not thread-safe; owned by one StageState.
 
 #include <cstdint>
-#include <deque>
 #include <optional>
+#include <vector>
 
 namespace pipeline_exporter {
 
@@ -20,15 +20,25 @@ class ThroughputWindow {
   // Items per second over (now - window, now]; nullopt before any sample.
   std::optional<double> PerSecond(std::int64_t now_ms) const;
 
-  void Clear() { samples_.clear(); }
+  // Forgets every sample and releases their memory (a finished stage of an old batch).
+  void Clear() {
+    std::vector<Sample>().swap(samples_);
+    head_ = 0;
+  }
 
  private:
   struct Sample {
     std::int64_t ts_ms;
     std::int64_t done;
   };
+  std::size_t size() const { return samples_.size() - head_; }
+  const Sample& at(std::size_t i) const { return samples_[head_ + i]; }
+
   std::int64_t window_ms_;
-  std::deque<Sample> samples_;
+  // samples_[head_..] are live; the dropped prefix is erased in bulk. Unlike a deque, an
+  // empty window owns no memory (an exporter keeps hundreds of thousands of stages).
+  std::vector<Sample> samples_;
+  std::size_t head_ = 0;
 };
 
 }  // namespace pipeline_exporter

@@ -104,21 +104,13 @@ void HttpServer::Start() {
   if (ctx_) return;
   const std::string ports = ListeningPorts(options_.listen_address);
   const std::string threads = std::to_string(options_.num_threads);
-  const char* opts[] = {"listening_ports",
-                        ports.c_str(),
-                        "num_threads",
-                        threads.c_str(),
-                        "enable_directory_listing",
-                        "no",
-                        "access_control_allow_origin",
-                        "",
-                        "request_timeout_ms",
-                        "30000",
-                        "enable_keep_alive",
-                        "yes",
-                        "tcp_nodelay",
+  const char* opts[] = {"listening_ports", ports.c_str(), "num_threads", threads.c_str(),
+                        "enable_directory_listing", "no", "access_control_allow_origin", "",
+                        "request_timeout_ms", "30000", "enable_keep_alive", "yes", "tcp_nodelay",
                         "1",
-                        nullptr};
+                        // Request line plus headers; a larger head is refused before any
+                        // handler runs.
+                        "max_request_size", "16384", nullptr};
   mg_callbacks callbacks{};
   // civetweb would print its errors to stderr itself; they are reported through the
   // exception instead.

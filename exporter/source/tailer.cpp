@@ -1,5 +1,6 @@
 #include "exporter/source/tailer.h"
 
+#include <malloc.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -50,8 +51,9 @@ bool Tailer::PollOnce() {
   try {
     if (!replayed_) Replay();
     std::int64_t db_now = clock_.Now();
+    std::size_t rows_read = 0;
     for (;;) {
-      const FetchResult fetched =
+      FetchResult fetched =
           source_.FetchAfter(tracker_.max_seen(), tracker_.OpenGaps(options_.max_gaps_per_query),
                              options_.fetch_limit);
       if (fetched.db_now_ms) db_now = *fetched.db_now_ms;
@@ -62,16 +64,20 @@ bool Tailer::PollOnce() {
         Replay();
         continue;
       }
+      rows_read += fetched.events.size();
       std::vector<StageEvent> fresh;
       fresh.reserve(fetched.events.size());
-      for (const StageEvent& e : fetched.events) {
-        if (tracker_.Accept(e.id, db_now)) fresh.push_back(e);
+      for (StageEvent& e : fetched.events) {
+        if (tracker_.Accept(e.id, db_now)) fresh.push_back(std::move(e));
       }
       if (!fresh.empty()) LogRejected(store_.Apply(fresh));
       if (fetched.events.size() < options_.fetch_limit) break;
       std::lock_guard lock(mu_);
       if (stop_) break;
     }
+    // A catch-up (replay at start, or after an outage) leaves this thread's malloc arena
+    // holding the fetch buffers' peak; hand it back rather than keep it for good.
+    if (rows_read >= options_.fetch_limit) malloc_trim(0);
     record.gaps_expired = tracker_.Expire(db_now) + tracker_.TakeOverflowed();
     if (record.gaps_expired > 0) {
       spdlog::info(
