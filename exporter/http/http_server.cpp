@@ -50,6 +50,21 @@ void Write(mg_connection* conn, const HttpResponse& r, bool head) {
   if (!head && !r.body.empty()) mg_write(conn, r.body.data(), r.body.size());
 }
 
+// Answers a request whose body was not (all) read — 401, 413 — and closes the connection,
+// so the rest of the body can never be taken for the next request. Up to `limit` more bytes
+// are read and dropped after the answer: a client still sending when the socket closes
+// would get a reset instead of it.
+void AnswerAndClose(mg_connection* conn, const HttpResponse& r, bool head, std::size_t limit) {
+  mg_disable_connection_keep_alive(conn);
+  Write(conn, r, head);
+  char buf[16384];
+  for (std::size_t drained = 0; drained < limit;) {
+    const int got = mg_read(conn, buf, sizeof buf);
+    if (got <= 0) break;
+    drained += static_cast<std::size_t>(got);
+  }
+}
+
 }  // namespace
 
 HttpServer::HttpServer(HttpServerOptions options) : options_(std::move(options)) {}
@@ -207,7 +222,7 @@ int HttpServer::Serve(mg_connection* conn) {
   }
   const bool head = req.method == "HEAD";
   // A body the server does not read must not be parsed as the next request on the
-  // connection: every early answer closes it.
+  // connection: every early answer closes it (AnswerAndClose).
   const bool has_body = info->content_length != 0;
   if (req.headers.count("transfer-encoding") && req.headers.count("content-length")) {
     // Two framings of one body are how requests get smuggled past a proxy (RFC 9112 §6.1):
@@ -221,20 +236,22 @@ int HttpServer::Serve(mg_connection* conn) {
   }
   if (authenticator_) {
     if (auto denied = authenticator_(req)) {
-      if (has_body) mg_disable_connection_keep_alive(conn);
-      Write(conn, *denied, head);
+      if (has_body) {
+        AnswerAndClose(conn, *denied, head, options_.max_body_bytes);
+      } else {
+        Write(conn, *denied, head);
+      }
       return denied->status;
     }
   }
 
   if (info->content_length > 0 &&
       static_cast<unsigned long long>(info->content_length) > options_.max_body_bytes) {
-    mg_disable_connection_keep_alive(conn);
-    Write(conn,
-          HttpResponse::JsonError(
-              413, "request body too large",
-              "the limit is " + std::to_string(options_.max_body_bytes) + " bytes"),
-          head);
+    AnswerAndClose(conn,
+                   HttpResponse::JsonError(
+                       413, "request body too large",
+                       "the limit is " + std::to_string(options_.max_body_bytes) + " bytes"),
+                   head, options_.max_body_bytes);
     return 413;
   }
   if (info->content_length != 0) {  // known length, or chunked (-1)
@@ -244,8 +261,8 @@ int HttpServer::Serve(mg_connection* conn) {
       if (got <= 0) break;
       req.body.append(buf, static_cast<std::size_t>(got));
       if (req.body.size() > options_.max_body_bytes) {
-        mg_disable_connection_keep_alive(conn);
-        Write(conn, HttpResponse::JsonError(413, "request body too large"), head);
+        AnswerAndClose(conn, HttpResponse::JsonError(413, "request body too large"), head,
+                       options_.max_body_bytes);
         return 413;
       }
     }
