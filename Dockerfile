@@ -3,7 +3,7 @@
 FROM debian:12 AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      build-essential cmake pkg-config zlib1g-dev prometheus-cpp-dev libcivetweb-dev \
+      build-essential cmake pkg-config zlib1g-dev libdeflate-dev prometheus-cpp-dev libcivetweb-dev \
       libsoci-dev libboost-dev libsqlite3-dev libmariadb-dev libpq-dev libyaml-cpp-dev \
       libspdlog-dev nlohmann-json3-dev \
  && rm -rf /var/lib/apt/lists/*
@@ -16,7 +16,7 @@ FROM debian:12-slim
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libprometheus-cpp-core1.0 libcivetweb1 libsoci-core4.0 libsoci-sqlite3-4.0 \
-      libsoci-mysql4.0 libsoci-postgresql4.0 libyaml-cpp0.7 libspdlog1.10 zlib1g curl \
+      libsoci-mysql4.0 libsoci-postgresql4.0 libyaml-cpp0.7 libspdlog1.10 libdeflate0 curl \
  && rm -rf /var/lib/apt/lists/* \
  && mkdir -p /var/lib/pipeline_exporter && chown nobody:nogroup /var/lib/pipeline_exporter
 COPY --from=build /build/pipeline_exporter /usr/bin/pipeline_exporter

@@ -1,5 +1,5 @@
 #pragma once
-// gzip for response bodies (zlib). Pure; thread-safe.
+// gzip for response bodies (libdeflate). Thread-safe (one compressor per thread).
 
 #include <string>
 #include <string_view>
