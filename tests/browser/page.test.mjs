@@ -197,6 +197,31 @@ test('stored text is shown as text and runs nothing', async () => {
   await page.close();
 });
 
+test('CR, LF, U+2028 and invalid UTF-8 in stored text break neither the stream nor the page', async () => {
+  const page = await openPage();
+  const messages = [];
+  page.on('dialog', (d) => { messages.push(d.message()); d.dismiss(); });
+  // Written while the page is open: they travel through the event stream.
+  insert({ batchId: 2, stage: 'stt', eventType: 'file_complete',
+    fileName: 'sep\u2028para\u2029cr\rlf\n\nevent: forged\ndata: {"fileName":"forged.wav"}' });
+  execFileSync('sqlite3', ['-cmd', '.timeout 5000', db,
+    "INSERT INTO batchExecutionLog (batchId, stage, eventType, fileName) " +
+    "VALUES (2, 'stt', 'file_complete', CAST(X'62616420FFFE2E776176' AS TEXT));"]);
+  insert({ batchId: 2, stage: 'stt', eventType: 'file_complete', fileName: 'after-hostile.wav' });
+  // The row after them still arrives live, so the stream was not cut or desynchronised.
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('#log-rows tr')].some((tr) => tr.textContent.includes('after-hostile.wav')),
+  null, { timeout: 5000 });
+  const rows = await page.$$eval('#log-rows tr', (trs) => trs.map((tr) => tr.textContent));
+  assert.ok(rows.some((t) => t.includes('sep\u2028para')), 'the U+2028 row is shown');
+  assert.ok(rows.some((t) => t.includes('bad \uFFFD')), 'invalid UTF-8 is shown repaired');
+  assert.ok(!rows.some((t) => t.includes('forged.wav') && !t.includes('event: forged')),
+    'no row was forged from the text');
+  assert.deepEqual(messages, []);
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  await page.close();
+});
+
 test('a past batch opens from the history', async () => {
   const page = await openPage();
   await page.waitForFunction(() => document.querySelectorAll('#history li').length === 2);
