@@ -14,7 +14,7 @@
 namespace pipeline_exporter {
 
 // Label values are views: the strings they point to must live until the call returns.
-using LabelPairs = std::initializer_list<std::pair<const char*, std::string_view>>;
+using LabelPairs = std::initializer_list<std::pair<std::string_view, std::string_view>>;
 
 // `expected` series are reserved up front: ClientMetric is large, and regrowth moves them all.
 prometheus::MetricFamily MakeFamily(std::string name, std::string help, prometheus::MetricType type,
