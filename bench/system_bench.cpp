@@ -5,10 +5,7 @@
 // Prints Markdown tables; asserts nothing.
 // Usage: system_bench [--quick] [--only=replay|scrape|poll|side-by-side]
 
-#include <netinet/in.h>
-#include <poll.h>
 #include <soci/soci.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -100,6 +97,12 @@ struct Latency {
   double median_ms, p99_ms;
 };
 
+Latency Percentiles(std::vector<double> ms) {
+  if (ms.empty()) return {0, 0};
+  std::sort(ms.begin(), ms.end());
+  return {ms[ms.size() / 2], ms[std::min(ms.size() - 1, ms.size() * 99 / 100)]};
+}
+
 Latency ScrapeLatency(int port, const std::string& path, int n) {
   std::vector<double> ms;
   for (int i = 0; i < n; ++i) {
@@ -108,57 +111,24 @@ Latency ScrapeLatency(int port, const std::string& path, int n) {
     ms.push_back(Since(t) * 1000);
     if (r.status != 200) std::fprintf(stderr, "scrape %s answered %d\n", path.c_str(), r.status);
   }
-  std::sort(ms.begin(), ms.end());
-  return {ms[ms.size() / 2], ms[std::min(ms.size() - 1, ms.size() * 99 / 100)]};
+  return Percentiles(std::move(ms));
 }
 
 // Scrapes over one kept-alive connection, as Prometheus does (it also asks for gzip when
 // `gzip` is set). Reads each response by its Content-Length.
 Latency KeepAliveScrapeLatency(int port, const std::string& path, int n, bool gzip) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
-    return {0, 0};
-  }
+  const int fd = ConnectLoopback(port);
+  if (fd < 0) return {0, 0};
   const std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
                               (gzip ? "Accept-Encoding: gzip\r\n" : "") + "\r\n";
   std::vector<double> ms;
-  std::string buf;
-  char chunk[65536];
   for (int i = 0; i < n; ++i) {
     const auto t = Clock::now();
-    if (send(fd, request.data(), request.size(), MSG_NOSIGNAL) !=
-        static_cast<ssize_t>(request.size())) {
-      break;
-    }
-    buf.clear();
-    std::size_t need = std::string::npos;
-    while (need == std::string::npos || buf.size() < need) {
-      pollfd p{fd, POLLIN, 0};
-      if (poll(&p, 1, 5000) <= 0) break;
-      const ssize_t got = recv(fd, chunk, sizeof chunk, 0);
-      if (got <= 0) break;
-      buf.append(chunk, static_cast<std::size_t>(got));
-      const auto end = buf.find("\r\n\r\n");
-      if (need == std::string::npos && end != std::string::npos) {
-        std::string head = buf.substr(0, end);
-        for (auto& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        const auto cl = head.find("content-length:");
-        if (cl == std::string::npos) break;
-        need = end + 4 + std::stoull(head.substr(cl + 15));
-      }
-    }
-    if (need == std::string::npos || buf.size() < need) break;
+    if (!SendAll(fd, request) || ReadResponse(fd, 5000).status != 200) break;
     ms.push_back(Since(t) * 1000);
   }
   close(fd);
-  if (ms.empty()) return {0, 0};
-  std::sort(ms.begin(), ms.end());
-  return {ms[ms.size() / 2], ms[std::min(ms.size() - 1, ms.size() * 99 / 100)]};
+  return Percentiles(std::move(ms));
 }
 
 double LastEventId(int port, const std::string& pipeline) {
@@ -307,9 +277,8 @@ int SideBySide(const std::vector<std::int64_t>& sizes, double window_s) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     const double secs = Since(t0);
-    std::sort(ms.begin(), ms.end());
-    return Load{ms[ms.size() / 2], (CpuSeconds(server->server_pid()) - cpu0) / secs,
-                questions() - q0 - 1};
+    return Load{Percentiles(std::move(ms)).median_ms,
+                (CpuSeconds(server->server_pid()) - cpu0) / secs, questions() - q0 - 1};
   };
   std::int64_t have = 0;
   for (const std::int64_t rows : sizes) {

@@ -4,11 +4,10 @@
 
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "exporter/config/duration.h"
+#include "exporter/config/yaml_file.h"
 #include "exporter/core/utf8.h"
 
 namespace pipeline_exporter {
@@ -191,11 +190,6 @@ PipelineConfig ReadPipeline(const Reader& r, const YAML::Node& node, const std::
   return p;
 }
 
-std::string YamlErrorText(const YAML::Exception& e) {
-  return "invalid YAML at line " + std::to_string(e.mark.line + 1) + ", column " +
-         std::to_string(e.mark.column + 1) + ": " + e.msg;
-}
-
 Config ParseLoaded(const YAML::Node& root, const EnvLookup& env) {
   Reader r(env);
   Config c;
@@ -245,29 +239,17 @@ Config ParseLoaded(const YAML::Node& root, const EnvLookup& env) {
 }  // namespace
 
 Config ParseConfig(const std::string& yaml_text, const EnvLookup& env) {
-  // Conversions deep inside the tree throw YAML::Exception too (odd keys, anchors): every one
-  // becomes a ConfigError, so a bad file always stops start-up with a message, never a crash.
-  try {
-    return ParseLoaded(YAML::Load(yaml_text), env);
-  } catch (const YAML::Exception& e) {
-    throw ConfigError(YamlErrorText(e));
-  }
+  return ParseYaml(yaml_text, [&env](const YAML::Node& root) { return ParseLoaded(root, env); });
 }
 
 Config LoadConfigFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw ConfigError(path + ": cannot read the file");
-  std::stringstream buf;
-  buf << in.rdbuf();
-  try {
-    return ParseConfig(buf.str(), [](const std::string& name) -> std::optional<std::string> {
+  return ParseFile(path, [](const std::string& text) {
+    return ParseConfig(text, [](const std::string& name) -> std::optional<std::string> {
       const char* v = std::getenv(name.c_str());
       if (!v) return std::nullopt;
       return std::string(v);
     });
-  } catch (const ConfigError& e) {
-    throw ConfigError(path + ": " + e.what());
-  }
+  });
 }
 
 }  // namespace pipeline_exporter

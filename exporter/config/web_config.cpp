@@ -3,10 +3,8 @@
 #include <arpa/inet.h>
 #include <yaml-cpp/yaml.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "exporter/config/config_loader.h"
+#include "exporter/config/yaml_file.h"
 
 namespace pipeline_exporter {
 
@@ -79,24 +77,9 @@ WebAuthConfig ParseLoaded(const YAML::Node& root) {
 }  // namespace
 
 WebAuthConfig ParseWebConfig(const std::string& yaml_text) {
-  try {
-    return ParseLoaded(YAML::Load(yaml_text));
-  } catch (const YAML::Exception& e) {
-    throw ConfigError("invalid YAML at line " + std::to_string(e.mark.line + 1) + ", column " +
-                      std::to_string(e.mark.column + 1) + ": " + e.msg);
-  }
+  return ParseYaml(yaml_text, ParseLoaded);
 }
 
-WebAuthConfig LoadWebConfigFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw ConfigError(path + ": cannot read the file");
-  std::stringstream buf;
-  buf << in.rdbuf();
-  try {
-    return ParseWebConfig(buf.str());
-  } catch (const ConfigError& e) {
-    throw ConfigError(path + ": " + e.what());
-  }
-}
+WebAuthConfig LoadWebConfigFile(const std::string& path) { return ParseFile(path, ParseWebConfig); }
 
 }  // namespace pipeline_exporter

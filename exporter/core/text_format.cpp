@@ -121,6 +121,17 @@ void AppendSeriesWith(const std::string& name, std::string_view suffix, const st
   out += "\"} ";
 }
 
+// The _count and _sum lines of a histogram or summary.
+void AppendCountAndSum(const std::string& name, const std::string& labels, std::uint64_t count,
+                       double sum, std::string& out) {
+  AppendSeries(name, "_count", labels, out);
+  AppendUnsigned(count, out);
+  out += '\n';
+  AppendSeries(name, "_sum", labels, out);
+  AppendNumber(sum, out);
+  out += '\n';
+}
+
 const char* TypeName(MetricType t) {
   switch (t) {
     case MetricType::Counter:
@@ -166,12 +177,7 @@ void AppendTextFormat(const std::vector<prometheus::MetricFamily>& families, std
           out += '\n';
           break;
         case MetricType::Histogram:
-          AppendSeries(f.name, "_count", labels, out);
-          AppendUnsigned(m.histogram.sample_count, out);
-          out += '\n';
-          AppendSeries(f.name, "_sum", labels, out);
-          AppendNumber(m.histogram.sample_sum, out);
-          out += '\n';
+          AppendCountAndSum(f.name, labels, m.histogram.sample_count, m.histogram.sample_sum, out);
           for (const auto& b : m.histogram.bucket) {
             AppendSeriesWith(f.name, "_bucket", labels, "le", bounds(b.upper_bound), out);
             AppendUnsigned(b.cumulative_count, out);
@@ -179,12 +185,7 @@ void AppendTextFormat(const std::vector<prometheus::MetricFamily>& families, std
           }
           break;
         case MetricType::Summary:
-          AppendSeries(f.name, "_count", labels, out);
-          AppendUnsigned(m.summary.sample_count, out);
-          out += '\n';
-          AppendSeries(f.name, "_sum", labels, out);
-          AppendNumber(m.summary.sample_sum, out);
-          out += '\n';
+          AppendCountAndSum(f.name, labels, m.summary.sample_count, m.summary.sample_sum, out);
           for (const auto& q : m.summary.quantile) {
             AppendSeriesWith(f.name, "", labels, "quantile", bounds(q.quantile), out);
             AppendNumber(q.value, out);

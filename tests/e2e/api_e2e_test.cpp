@@ -397,28 +397,8 @@ TEST_F(ApiTest, BasicAuthWithHtpasswdHashesCoversEveryPath) {
   std::ofstream(dir_.File("web.yml")) << "basic_auth_users:\n  alice: " << alice_hash
                                       << "\n  bob: " << Htpasswd("bob", "hunter2") << "\n";
   auto p = Start({"--web.config.file=" + dir_.File("web.yml")}, /*wait_for_poll=*/false);
-  auto basic = [](const std::string& user_password) {
-    static const char* kB64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    std::size_t i = 0;
-    for (; i + 2 < user_password.size(); i += 3) {
-      const unsigned v = (static_cast<unsigned char>(user_password[i]) << 16) |
-                         (static_cast<unsigned char>(user_password[i + 1]) << 8) |
-                         static_cast<unsigned char>(user_password[i + 2]);
-      for (int s = 18; s >= 0; s -= 6) out += kB64[(v >> s) & 63];
-    }
-    if (i < user_password.size()) {
-      unsigned v = static_cast<unsigned char>(user_password[i]) << 16;
-      if (i + 1 < user_password.size()) v |= static_cast<unsigned char>(user_password[i + 1]) << 8;
-      out += kB64[(v >> 18) & 63];
-      out += kB64[(v >> 12) & 63];
-      out += i + 1 < user_password.size() ? kB64[(v >> 6) & 63] : '=';
-      out += '=';
-    }
-    return HeaderList{{"Authorization", "Basic " + out}};
-  };
-  const HeaderList alice = basic("alice:s3cret");
-  const HeaderList bob = basic("bob:hunter2");
+  const HeaderList alice = BasicAuthHeader("alice", "s3cret");
+  const HeaderList bob = BasicAuthHeader("bob", "hunter2");
   for (const char* path :
        {"/", "/static/app.js", "/metrics", "/api/health", "/api/pipelines", "/api/current-batch",
         "/api/batches", "/api/batch/1/logs", "/api/events/1", "/nope"}) {
@@ -431,9 +411,11 @@ TEST_F(ApiTest, BasicAuthWithHtpasswdHashesCoversEveryPath) {
   }
   // Wrong password, unknown user, a password of another user, malformed credentials.
   for (const HeaderList& wrong :
-       {basic("alice:s3cre"), basic("alice:s3cret "), basic("mallory:s3cret"),
-        basic("alice:hunter2"), basic("alice"), HeaderList{{"Authorization", "Basic !!!"}},
-        HeaderList{{"Authorization", "Bearer s3cret"}}, HeaderList{{"Authorization", ""}}}) {
+       {BasicAuthHeader("alice", "s3cre"), BasicAuthHeader("alice", "s3cret "),
+        BasicAuthHeader("mallory", "s3cret"), BasicAuthHeader("alice", "hunter2"),
+        HeaderList{{"Authorization", "Basic YWxpY2U="}},  // "alice": no colon
+        HeaderList{{"Authorization", "Basic !!!"}}, HeaderList{{"Authorization", "Bearer s3cret"}},
+        HeaderList{{"Authorization", ""}}}) {
     EXPECT_EQ(p->Get("/api/pipelines", wrong).status, 401) << wrong[0].second;
   }
   SseClient denied(p->port(), "/api/stream");
@@ -446,7 +428,7 @@ TEST_F(ApiTest, BasicAuthCoversEveryPathAndCanLeaveMetricsOpen) {
   std::ofstream(dir_.File("web.yml")) << "basic_auth_users:\n  alice: " << BcryptHash("s3cret", 10)
                                       << "\nmetrics_without_auth: true\n";
   auto p = Start({"--web.config.file=" + dir_.File("web.yml")});  // polls are seen on /metrics
-  const HeaderList alice = {{"Authorization", "Basic YWxpY2U6czNjcmV0"}};
+  const HeaderList alice = BasicAuthHeader("alice", "s3cret");
   for (const char* path : {"/", "/static/app.js", "/api/health", "/api/pipelines",
                            "/api/current-batch", "/api/batches", "/api/events/1", "/nope"}) {
     EXPECT_EQ(p->Get(path).status, 401) << path;

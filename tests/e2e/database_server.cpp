@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 #include "tests/e2e/exporter_process.h"
@@ -38,13 +37,6 @@ void Run(const std::string& what, const std::string& command, const std::string&
     throw std::runtime_error(what + " failed (exit " + std::to_string(rc) + "): " + command + "\n" +
                              out + log_hint);
   }
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 }  // namespace

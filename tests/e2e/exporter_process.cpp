@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/fakes/temp_dir.h"
 #include "tests/fakes/wait.h"
 
 namespace pipeline_exporter {
@@ -42,12 +43,7 @@ ExporterProcess::~ExporterProcess() {
   }
 }
 
-std::string ExporterProcess::Log() const {
-  std::ifstream in(log_path_);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string ExporterProcess::Log() const { return ReadFile(log_path_); }
 
 bool ExporterProcess::WaitReady(std::chrono::milliseconds timeout) {
   // logfmt or JSON log lines.

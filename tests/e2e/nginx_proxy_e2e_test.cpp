@@ -16,13 +16,6 @@
 namespace pipeline_exporter {
 namespace {
 
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // Replaces every `from` and fails the test when there is none: the test must exercise the
 // shipped file, so a change there that breaks a substitution is caught here.
 void Substitute(std::string& text, const std::string& from, const std::string& to) {
@@ -64,7 +57,7 @@ class NginxProxyTest : public ExporterHarness, public ::testing::Test {
     https_port_ = FreePort();
     http_port_ = FreePort();
     std::string site =
-        ReadText(std::string(PE_SOURCE_DIR) + "/deploy/nginx/pipeline_exporter.conf");
+        ReadFile(std::string(PE_SOURCE_DIR) + "/deploy/nginx/pipeline_exporter.conf");
     ASSERT_FALSE(site.empty()) << "deploy/nginx/pipeline_exporter.conf is missing";
     Substitute(site, "server 127.0.0.1:5066;",
                "server 127.0.0.1:" + std::to_string(exporter_->port()) + ";");
@@ -98,12 +91,12 @@ class NginxProxyTest : public ExporterHarness, public ::testing::Test {
     ASSERT_TRUE(
         WaitUntil([&] { return Curl("/api/health", "-u alice:s3cret").first == 200; }, seconds(10)))
         << "nginx did not start:\n"
-        << ReadText(dir_.File("nginx-error.log")) << ReadText(dir_.File("nginx.out"));
+        << ReadFile(dir_.File("nginx-error.log")) << ReadFile(dir_.File("nginx.out"));
   }
 
   void TearDown() override {
     if (nginx_) {
-      EXPECT_EQ(nginx_->Terminate(), 0) << ReadText(dir_.File("nginx-error.log"));
+      EXPECT_EQ(nginx_->Terminate(), 0) << ReadFile(dir_.File("nginx-error.log"));
     }
     if (exporter_) {
       EXPECT_EQ(exporter_->Terminate(), 0);
@@ -132,7 +125,7 @@ class NginxProxyTest : public ExporterHarness, public ::testing::Test {
       status = std::stoi(out.substr(out.size() >= 3 ? out.size() - 3 : 0));
     } catch (const std::exception&) {
     }
-    return {status, ReadText(body_file)};
+    return {status, ReadFile(body_file)};
   }
 
   std::unique_ptr<ExporterProcess> exporter_;
@@ -149,14 +142,14 @@ TEST_F(NginxProxyTest, MetricsAndPageOverHttpsBehindTheSameAuth) {
   const auto metrics = Curl("/metrics", "-u alice:s3cret", headers);
   EXPECT_EQ(metrics.first, 200);
   EXPECT_NE(metrics.second.find("pipeline_exporter_build_info{"), std::string::npos);
-  const std::string h = ReadText(headers);
+  const std::string h = ReadFile(headers);
   EXPECT_NE(h.find("strict-transport-security"), std::string::npos) << h;
 
   EXPECT_EQ(Curl("/").first, 401);
   const auto page = Curl("/", "-u alice:s3cret", headers);
   EXPECT_EQ(page.first, 200);
   EXPECT_NE(page.second.find("<html"), std::string::npos);
-  EXPECT_NE(ReadText(headers).find("content-security-policy"), std::string::npos);
+  EXPECT_NE(ReadFile(headers).find("content-security-policy"), std::string::npos);
   EXPECT_EQ(Curl("/static/app.js", "-u alice:s3cret").first, 200);
 
   // Plain HTTP only redirects to HTTPS.
@@ -176,9 +169,9 @@ TEST_F(NginxProxyTest, StreamEventsArriveThroughTheProxyOneByOne) {
                           "-u", "alice:s3cret", Url("/api/stream")},
                          dir_.path().string(), stream_file, "curl");
   ASSERT_TRUE(
-      WaitUntil([&] { return ReadText(stream_file).find("event: snapshot") != std::string::npos; },
+      WaitUntil([&] { return ReadFile(stream_file).find("event: snapshot") != std::string::npos; },
                 seconds(10)))
-      << ReadText(stream_file);
+      << ReadFile(stream_file);
   // Each row must reach the client before the next is written: a proxy that buffered the
   // stream would hold them back and this would time out.
   for (int i = 0; i < 5; ++i) {
@@ -186,13 +179,13 @@ TEST_F(NginxProxyTest, StreamEventsArriveThroughTheProxyOneByOne) {
     File(1, "stt", "file_complete", name);
     ASSERT_TRUE(WaitUntil(
         [&] {
-          return ReadText(stream_file).find("\"fileName\":\"" + name + "\"") != std::string::npos;
+          return ReadFile(stream_file).find("\"fileName\":\"" + name + "\"") != std::string::npos;
         },
         seconds(5)))
         << "event " << i << " did not come through the proxy:\n"
-        << ReadText(stream_file);
+        << ReadFile(stream_file);
   }
-  const std::string text = ReadText(stream_file);
+  const std::string text = ReadFile(stream_file);
   std::size_t events = 0;
   for (auto pos = text.find("event: file_complete"); pos != std::string::npos;
        pos = text.find("event: file_complete", pos + 1)) {

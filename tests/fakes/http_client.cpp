@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 
@@ -31,24 +32,22 @@ void ParseResponseHead(const std::string& head, HttpResult& result) {
   }
 }
 
-HttpResult HttpSendBytes(int port, const std::string& request, int timeout_ms, bool until_closed) {
-  HttpResult result;
+int ConnectLoopback(int port) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return result;
+  if (fd < 0) return -1;
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     close(fd);
-    return result;
+    return -1;
   }
-  const bool head_request = request.rfind("HEAD ", 0) == 0;
-  for (std::size_t sent = 0; sent < request.size();) {
-    const ssize_t n = send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) break;  // the server may answer (413, 431) and close before reading it all
-    sent += static_cast<std::size_t>(n);
-  }
+  return fd;
+}
+
+HttpResult ReadResponse(int fd, int timeout_ms, bool head_request, bool until_closed) {
+  HttpResult result;
   std::string raw;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   char buf[65536];
@@ -74,7 +73,6 @@ HttpResult HttpSendBytes(int port, const std::string& request, int timeout_ms, b
       break;
     }
   }
-  close(fd);
   const auto head_end = raw.find("\r\n\r\n");
   if (head_end == std::string::npos) return result;
   const std::string head = raw.substr(0, head_end);
@@ -94,6 +92,42 @@ HttpResult HttpSendBytes(int port, const std::string& request, int timeout_ms, b
     result.body = std::move(decoded);
   }
   return result;
+}
+
+bool SendAll(int fd, const std::string& bytes) {
+  for (std::size_t sent = 0; sent < bytes.size();) {
+    const ssize_t n = send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) return false;
+    sent += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+HttpResult HttpSendBytes(int port, const std::string& request, int timeout_ms, bool until_closed) {
+  const int fd = ConnectLoopback(port);
+  if (fd < 0) return {};
+  // The server may answer (413, 431) and close before reading it all: read what it said.
+  SendAll(fd, request);
+  HttpResult result = ReadResponse(fd, timeout_ms, request.rfind("HEAD ", 0) == 0, until_closed);
+  close(fd);
+  return result;
+}
+
+HeaderList BasicAuthHeader(const std::string& user, const std::string& password) {
+  static const char* kB64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const std::string in = user + ":" + password;
+  std::string out;
+  for (std::size_t i = 0; i < in.size(); i += 3) {
+    const std::size_t n = std::min<std::size_t>(3, in.size() - i);
+    unsigned v = 0;
+    for (std::size_t k = 0; k < 3; ++k) {
+      v = (v << 8) | (k < n ? static_cast<unsigned char>(in[i + k]) : 0u);
+    }
+    for (std::size_t k = 0; k < 4; ++k) {
+      out += k <= n ? kB64[(v >> (18 - 6 * k)) & 63] : '=';
+    }
+  }
+  return {{"Authorization", "Basic " + out}};
 }
 
 HttpResult HttpRequestRaw(int port, const std::string& method, const std::string& target,

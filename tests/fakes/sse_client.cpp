@@ -11,21 +11,16 @@
 namespace pipeline_exporter {
 
 SseClient::SseClient(int port, const std::string& target, const HeaderList& headers) {
-  fd_ = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+  fd_ = ConnectLoopback(port);
+  if (fd_ < 0) {
     closed_ = true;
     return;
   }
-  // A small receive buffer makes a stalled reader back up quickly.
   std::string req =
       "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n";
   for (const auto& [k, v] : headers) req += k + ": " + v + "\r\n";
   req += "\r\n";
-  send(fd_, req.data(), req.size(), MSG_NOSIGNAL);
+  SendAll(fd_, req);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (buffer_.find("\r\n\r\n") == std::string::npos) {
     if (!Fill(deadline)) return;

@@ -1,8 +1,11 @@
 #pragma once
-// A fresh directory under the test temp dir, removed with everything in it at scope exit.
+// A fresh directory under the test temp dir, removed with everything in it at scope exit;
+// and reading a whole file back, as tests do with logs and outputs.
 
 #include <filesystem>
+#include <fstream>
 #include <random>
+#include <sstream>
 #include <string>
 
 namespace pipeline_exporter {
@@ -28,5 +31,13 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// The whole file as text; empty when it cannot be read.
+inline std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
 
 }  // namespace pipeline_exporter
