@@ -13,6 +13,29 @@
 namespace pipeline_exporter {
 namespace {
 
+std::string Printable(const std::string& message) {
+  std::string out;
+  out.reserve(message.size());
+  for (const char c : message) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) {
+      static const char* kHex = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+ConfigError::ConfigError(const std::string& message) : std::runtime_error(Printable(message)) {}
+
+namespace {
+
 [[noreturn]] void Fail(const std::string& key, const std::string& what) {
   throw ConfigError(key + ": " + what);
 }

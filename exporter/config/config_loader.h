@@ -12,9 +12,11 @@
 
 namespace pipeline_exporter {
 
+// A bad configuration: the message names the key. Control characters copied into it from
+// the file (a NUL in a key, say) are shown as \xNN, so the message prints whole on one line.
 class ConfigError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit ConfigError(const std::string& message);
 };
 
 using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;

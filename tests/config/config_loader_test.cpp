@@ -100,6 +100,8 @@ TEST(ConfigLoaderTest, ErrorsNameTheKey) {
   EXPECT_EQ(ErrorOf("pipelines:\n  - database: x\n").rfind("pipelines[0].name: is required", 0),
             0u);
   EXPECT_EQ(ErrorOf("pipelines: [\n").rfind("invalid YAML at line", 0), 0u);
+  // Found by fuzz/config_fuzz: a NUL in a key made the message empty when printed.
+  EXPECT_EQ(ErrorOf(std::string("\"a\0b\": 1\n", 9)).rfind("a\\x00b: unknown key", 0), 0u);
   // Found by fuzz/config_fuzz: a complex (non-scalar) key used to escape as YAML::Exception.
   EXPECT_EQ(ErrorOf("? v:v:\n"), "top level: keys must be plain names");
   EXPECT_EQ(ErrorOf("pipelines:\n  - ? [a]\n    : 1\n"), "pipelines[0]: keys must be plain names");
