@@ -4,6 +4,8 @@
 # go to a scratch directory). A crash, leak, timeout or failed invariant fails the script and
 # leaves the input under build-fuzz/findings/<target>/.
 #   scripts/fuzz.sh [seconds per target, default 30]
+# The run is seeded (PE_FUZZ_SEED, default 1) so that the test command explores the same
+# inputs each time; set another seed, or a longer time, to explore further.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-30}"
@@ -22,7 +24,7 @@ for t in "${targets[@]}"; do
   mkdir -p "$scratch" "$findings"
   echo "fuzz: $t for ${seconds}s"
   if ! "./build-fuzz/fuzz/${t}_fuzz" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-      -max_len=4096 -print_final_stats=1 -artifact_prefix="$findings/" \
+      -max_len=4096 -seed="${PE_FUZZ_SEED:-1}" -print_final_stats=1 -artifact_prefix="$findings/" \
       "$scratch" "fuzz/corpus/$t" > "build-fuzz/$t.log" 2>&1; then
     failed+=("$t")
     tail -n 40 "build-fuzz/$t.log"
