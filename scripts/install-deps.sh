@@ -7,7 +7,7 @@ set -euo pipefail
 mode="${1:-build}"
 
 build_pkgs=(
-  build-essential cmake pkg-config zlib1g-dev libdeflate-dev libcrypt-dev
+  build-essential cmake pkg-config zlib1g-dev libdeflate-dev libcrypt-dev libssl-dev
   prometheus-cpp-dev libcivetweb-dev
   libsoci-dev libboost-dev libsqlite3-dev libmariadb-dev libpq-dev
   libyaml-cpp-dev libspdlog-dev nlohmann-json3-dev

@@ -6,20 +6,28 @@
 #include "exporter/core/logfmt.h"
 #include "exporter/core/pipeline_collector.h"
 #include "exporter/core/pipeline_store.h"
-#include "exporter/http/api_handler.h"
 #include "exporter/http/basic_auth.h"
+#include "exporter/http/batch_handler.h"
+#include "exporter/http/batches_handler.h"
+#include "exporter/http/current_batch_handler.h"
+#include "exporter/http/event_handler.h"
 #include "exporter/http/health_handler.h"
+#include "exporter/http/http_metrics.h"
 #include "exporter/http/http_server.h"
+#include "exporter/http/ingest_handler.h"
 #include "exporter/http/metrics_handler.h"
 #include "exporter/http/page_handler.h"
+#include "exporter/http/pipeline_registry.h"
+#include "exporter/http/pipelines_handler.h"
 #include "exporter/http/sse_clients_collector.h"
 #include "exporter/http/sse_hub.h"
+#include "exporter/http/stream_handler.h"
 #include "exporter/process/process_collector.h"
+#include "exporter/source/database.h"
 #include "exporter/source/demo_scenario.h"
 #include "exporter/source/demo_simulator.h"
-#include "exporter/source/event_queries.h"
-#include "exporter/source/event_writer.h"
 #include "exporter/source/schema_bootstrap.h"
+#include "exporter/source/soci_event_log.h"
 #include "exporter/source/soci_event_source.h"
 #include "exporter/source/sql_dialect.h"
 #include "exporter/source/tailer.h"
@@ -35,10 +43,10 @@ struct ExporterApp::Impl {
   struct Pipeline {
     PipelineConfig config;
     std::unique_ptr<PipelineStore> store;
+    std::unique_ptr<Database> db;  // the pipeline's one connection holder
+    std::unique_ptr<SociEventLog> log;
     std::unique_ptr<SociEventSource> source;
     std::unique_ptr<Tailer> tailer;
-    std::unique_ptr<EventQueries> queries;
-    std::unique_ptr<EventWriter> writer;
   };
 
   Impl(Config c, Flags f, const Clock& clk)
@@ -52,8 +60,16 @@ struct ExporterApp::Impl {
   BuildInfoCollector build_info{PE_VERSION, PE_REVISION};
   ProcessCollector process_collector;
   SseClientsCollector sse_clients;
+  HttpMetrics http_metrics;
   std::unique_ptr<SseHub> hub;
-  std::unique_ptr<ApiHandler> api;
+  std::unique_ptr<PipelineRegistry> registry;
+  std::unique_ptr<PipelinesHandler> pipelines_handler;
+  std::unique_ptr<CurrentBatchHandler> current_batch;
+  std::unique_ptr<BatchesHandler> batches;
+  std::unique_ptr<BatchHandler> batch;
+  std::unique_ptr<EventHandler> event;
+  std::unique_ptr<IngestHandler> ingest;
+  std::unique_ptr<StreamHandler> stream;
   std::unique_ptr<MetricsHandler> metrics;
   std::unique_ptr<HealthHandler> health;
   std::unique_ptr<PageHandler> page;
@@ -85,28 +101,37 @@ ExporterApp::ExporterApp(Config config, Flags flags, const Clock& clock)
   std::vector<ApiPipeline> api_pipelines;
   for (auto& p : m.pipelines) {
     p.store->SetListener(m.hub.get());
-    p.queries = std::make_unique<EventQueries>(p.config.database, p.config.table);
-    if (m.config.ingest.enabled) {
-      p.writer = std::make_unique<EventWriter>(p.config.database, p.config.table);
-    }
+    p.db = std::make_unique<Database>(p.config.database, p.config.table, m.clock);
+    p.log = std::make_unique<SociEventLog>(*p.db);
     ApiPipeline a;
     a.store = p.store.get();
-    a.queries = p.queries.get();
-    a.writer = p.writer.get();
+    a.runs = p.log.get();
+    a.lookup = p.log.get();
+    a.search = p.log.get();
+    a.after = p.log.get();
+    a.run_starts = p.log.get();
+    if (m.config.ingest.enabled) a.appender = p.log.get();
     Impl::Pipeline* self = &p;
     a.nudge = [self] {
       if (self->tailer) self->tailer->Nudge();
     };
     api_pipelines.push_back(std::move(a));
   }
-  ApiOptions api_options;
-  api_options.ingest_enabled = m.config.ingest.enabled;
-  api_options.ingest_token = m.config.ingest.token;
-  api_options.heartbeat_ms = m.config.web.sse_heartbeat_ms;
-  api_options.grafana_url = m.config.web.grafana_url;
-  m.api = std::make_unique<ApiHandler>(std::move(api_pipelines), *m.hub, api_options);
+  m.registry = std::make_unique<PipelineRegistry>(std::move(api_pipelines));
+  m.pipelines_handler = std::make_unique<PipelinesHandler>(
+      *m.registry, PipelinesInfo{m.config.web.grafana_url, m.config.ingest.enabled});
+  m.current_batch = std::make_unique<CurrentBatchHandler>(*m.registry);
+  m.batches = std::make_unique<BatchesHandler>(*m.registry);
+  m.batch = std::make_unique<BatchHandler>(*m.registry);
+  m.event = std::make_unique<EventHandler>(*m.registry);
+  m.ingest = std::make_unique<IngestHandler>(
+      *m.registry, m.clock, IngestOptions{m.config.ingest.enabled, m.config.ingest.token, 1000});
+  StreamOptions stream_options;
+  stream_options.heartbeat_ms = m.config.web.sse_heartbeat_ms;
+  m.stream = std::make_unique<StreamHandler>(*m.registry, *m.hub, stream_options);
   m.metrics = std::make_unique<MetricsHandler>(std::vector<const prometheus::Collectable*>{
-      m.pipeline_collector.get(), &m.sse_clients, &m.build_info, &m.process_collector});
+      m.pipeline_collector.get(), &m.sse_clients, &m.http_metrics, &m.build_info,
+      &m.process_collector});
   m.health = std::make_unique<HealthHandler>(stores);
   m.page = std::make_unique<PageHandler>(m.flags.telemetry_path);
 
@@ -116,12 +141,33 @@ ExporterApp::ExporterApp(Config config, Flags flags, const Clock& clock)
   options.max_body_bytes = m.config.ingest.max_body_bytes;
   options.trusted_proxies = m.config.trusted_proxies;
   m.server = std::make_unique<HttpServer>(options);
-  m.server->Handle(m.flags.telemetry_path, [&m](const HttpRequest& r) { return (*m.metrics)(r); });
-  m.server->Handle("/api/health", [&m](const HttpRequest& r) { return (*m.health)(r); });
-  m.server->Handle("/", [&m](const HttpRequest& r) { return m.page->Serve(r, "index.html"); });
-  m.server->HandlePrefix("/static/",
-                         [&m](const HttpRequest& r) { return m.page->Serve(r, r.path.substr(1)); });
-  m.api->Register(*m.server);
+  m.server->SetMetrics(&m.http_metrics);
+  using Route = HttpServer::Route;
+  auto get = [](auto* handler) {
+    return Route{[handler](const HttpRequest& r) { return handler->Get(r); }, {}, {}};
+  };
+  m.server->Handle("metrics", m.flags.telemetry_path,
+                   Route{[&m](const HttpRequest& r) { return (*m.metrics)(r); }, {}, {}});
+  m.server->Handle("health", "/api/health",
+                   Route{[&m](const HttpRequest& r) { return (*m.health)(r); }, {}, {}});
+  m.server->Handle("page", "/",
+                   Route{[&m](const HttpRequest& r) { return m.page->Serve(r, "index.html"); },
+                         {}, {}});
+  m.server->HandlePrefix(
+      "static", "/static/",
+      Route{[&m](const HttpRequest& r) { return m.page->Serve(r, r.path.substr(1)); }, {}, {}});
+  m.server->Handle("pipelines", "/api/pipelines", get(m.pipelines_handler.get()));
+  m.server->Handle("current_batch", "/api/current-batch", get(m.current_batch.get()));
+  m.server->Handle("batches", "/api/batches", get(m.batches.get()));
+  m.server->HandlePrefix(
+      "batch", "/api/batch/",
+      Route{{}, {}, [&m](const HttpRequest& r, HttpStream& out) { m.batch->Get(r, out); }});
+  m.server->Handle("ingest", "/api/events",
+                   Route{{}, [&m](const HttpRequest& r) { return m.ingest->Post(r); }, {}});
+  m.server->HandlePrefix("event", "/api/events/", get(m.event.get()));
+  m.server->Handle(
+      "stream", "/api/stream",
+      Route{{}, {}, [&m](const HttpRequest& r, HttpStream& out) { m.stream->Get(r, out); }});
   if (!m.config.basic_auth_users.empty()) {
     m.auth = std::make_unique<BasicAuth>(
         m.config.basic_auth_users, m.config.metrics_without_auth ? m.flags.telemetry_path : "",
@@ -154,21 +200,20 @@ void ExporterApp::Start() {
                       p.config.spec.name, LogfmtQuote(e.what()));
       }
     }
-    p.source = std::make_unique<SociEventSource>(p.config.database, p.config.table);
+    p.source = std::make_unique<SociEventSource>(*p.db);
     TailerOptions to;
     to.poll_interval = p.config.poll_interval;
     to.replay_ms = p.config.replay_ms;
     to.gap_grace_ms = p.config.gap_grace_ms;
-    p.tailer = std::make_unique<Tailer>(*p.store, *p.source, *p.source, m.clock, to);
+    p.tailer = std::make_unique<Tailer>(*p.store, *p.source, *p.source, *p.log, m.clock, to);
     p.tailer->Start();
     spdlog::info("pipeline={} msg=\"tailing\" table={} poll_interval_ms={}", p.config.spec.name,
                  p.config.table, p.config.poll_interval.count());
   }
   if (m.flags.demo) {
-    const PipelineConfig& first = m.pipelines.front().config;
     DemoOptions demo;
     demo.speed = m.flags.demo_speed;
-    m.demo = std::make_unique<DemoSimulator>(first.database, first.table, m.clock, demo);
+    m.demo = std::make_unique<DemoSimulator>(*m.pipelines.front().log, m.clock, demo);
     m.demo->Start();
   }
   m.started = true;

@@ -255,6 +255,12 @@ Config ParseLoaded(const YAML::Node& root, const EnvLookup& env) {
       c.ingest.max_body_bytes = static_cast<std::size_t>(
           r.Int(ingest["max_body_bytes"], "ingest.max_body_bytes", 1024, 64LL << 20));
     }
+    // An enabled ingest without a token would let anyone write events (SPEC §8).
+    if (c.ingest.enabled && c.ingest.token.empty()) {
+      throw ConfigError(
+          "ingest.token: must not be empty when ingest.enabled is true (is the variable it "
+          "names set?)");
+    }
   }
   return c;
 }

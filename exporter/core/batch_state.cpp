@@ -24,8 +24,23 @@ std::string LabelSafe(const nlohmann::json& v) {
 
 }  // namespace
 
-bool BatchState::ApplyBatchLevel(const StageEvent& event, EventType type) {
-  first_event_id_ = std::min(first_event_id_, event.id);
+bool BatchState::InLatestRun(const StageEvent& event) const {
+  return !run_started_by_batch_start_ || event.id >= run_start_id_;
+}
+
+BatchChange BatchState::ApplyBatchLevel(const StageEvent& event, EventType type) {
+  BatchChange change;
+  if (type == EventType::kBatchStart && Ended() && event.id > end_event_id_) {
+    // The batch id is used again: a new run, from nothing.
+    *this = BatchState(batch_id_, eta_window_ms_);
+    change.new_run = true;
+  }
+  if (type == EventType::kBatchStart && !run_started_by_batch_start_) {
+    run_started_by_batch_start_ = true;
+    run_start_id_ = event.id;
+  } else if (!run_started_by_batch_start_) {
+    run_start_id_ = std::min(run_start_id_, event.id);
+  }
   first_event_ms_ = std::min(first_event_ms_, event.timestamp_ms);
   last_event_ms_ = std::max(last_event_ms_, event.timestamp_ms);
 
@@ -35,26 +50,28 @@ bool BatchState::ApplyBatchLevel(const StageEvent& event, EventType type) {
       if (!batch_start_ms_) batch_start_ms_ = event.timestamp_ms;
       if (event.total_files) total_files_ = event.total_files;
       if (event.batch_metadata) ReadMetadata(*event.batch_metadata);
-      break;
+      return change;
     case EventType::kBatchComplete:
       outcome = BatchStatus::kComplete;
       if (event.total_files) total_files_ = event.total_files;
       break;
     case EventType::kBatchFailed:
       outcome = BatchStatus::kFailed;
-      for (auto& stage : stages_) {
-        if (stage) stage->FailIfProcessing(event.timestamp_ms);
-      }
       break;
     default:
-      return false;
+      return change;
   }
-  if (outcome == status_) return false;
+  // The latest outcome wins; a repeated one changes nothing.
+  if (Ended() && event.id < end_event_id_) return change;
+  end_event_id_ = event.id;
+  if (outcome == status_) return change;
   status_ = outcome;
   end_ms_ = event.timestamp_ms;
-  if (outcome_counted_) return false;
-  outcome_counted_ = true;
-  return true;
+  for (auto& stage : stages_) {
+    if (stage) stage->EndWithBatch(outcome, event.timestamp_ms);
+  }
+  change.outcome = outcome;
+  return change;
 }
 
 void BatchState::ReadMetadata(const std::string& json) {

@@ -1,6 +1,9 @@
 #pragma once
-// The derived state of one batch of one pipeline: its status, metadata from batch_start,
-// and one StageState per catalog stage (SPEC §3).
+// The derived state of one batch of one pipeline (SPEC §3): the latest run of the batch —
+// its status, metadata from batch_start, and one StageState per catalog stage. A batch_start
+// after the batch ended (complete or failed) starts a new run, which restarts every figure;
+// rows older than the latest run's start no longer change it. The latest outcome event wins,
+// and stages still processing end with the batch.
 // Not thread-safe; owned by its PipelineState.
 
 #include <cstdint>
@@ -13,14 +16,24 @@
 
 namespace pipeline_exporter {
 
+// What one batch-level event did to the batch.
+struct BatchChange {
+  bool new_run = false;                // a batch_start began a new run
+  std::optional<BatchStatus> outcome;  // the batch changed into this outcome
+};
+
 class BatchState {
  public:
   BatchState(std::int64_t batch_id, std::int64_t eta_window_ms)
       : batch_id_(batch_id), eta_window_ms_(eta_window_ms) {}
 
-  // Records the batch-level part of a valid event (status, metadata, first/last times).
-  // Returns true when this event took the batch from running to an outcome.
-  bool ApplyBatchLevel(const StageEvent& event, EventType type);
+  // False for a row older than the start of the latest run (it belongs to an earlier run
+  // and changes nothing); such rows still count in the since-start counters.
+  bool InLatestRun(const StageEvent& event) const;
+
+  // Records the batch-level part of a valid event of the latest run (status, metadata,
+  // times); call before the stage part.
+  BatchChange ApplyBatchLevel(const StageEvent& event, EventType type);
 
   // The stage at catalog `index`, created on first use.
   StageState& Stage(std::size_t index);
@@ -30,7 +43,8 @@ class BatchState {
   void Compact();
 
   std::int64_t batch_id() const { return batch_id_; }
-  std::int64_t first_event_id() const { return first_event_id_; }
+  // The id of the first event of the latest run: its batch_start, or the batch's first event.
+  std::int64_t run_start_id() const { return run_start_id_; }
   BatchStatus status() const { return status_; }
   std::int64_t start_ms() const { return batch_start_ms_ ? *batch_start_ms_ : first_event_ms_; }
   std::optional<std::int64_t> end_ms() const { return end_ms_; }
@@ -41,17 +55,19 @@ class BatchState {
 
  private:
   void ReadMetadata(const std::string& json);
+  bool Ended() const { return status_ != BatchStatus::kRunning; }
 
   std::int64_t batch_id_;
   std::int64_t eta_window_ms_;
-  std::int64_t first_event_id_ = INT64_MAX;
+  std::int64_t run_start_id_ = INT64_MAX;
+  bool run_started_by_batch_start_ = false;
+  std::int64_t end_event_id_ = 0;  // the outcome event that ended the run
   std::int64_t first_event_ms_ = INT64_MAX;
   std::int64_t last_event_ms_ = 0;
   std::optional<std::int64_t> batch_start_ms_;
   std::optional<std::int64_t> end_ms_;
   std::optional<std::int64_t> total_files_;
   BatchStatus status_ = BatchStatus::kRunning;
-  bool outcome_counted_ = false;
   std::string batch_date_;
   std::string batch_number_;
   std::vector<std::optional<StageState>> stages_;

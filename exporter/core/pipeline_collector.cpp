@@ -100,13 +100,13 @@ std::vector<MetricFamily> PipelineCollector::Render(const std::vector<PipelineSn
 
   out.push_back(StageGauge(ps, "pipeline_stage_files",
                            "Total files of the stage in the current batch (0 while unknown).",
-                           [](const StageSnapshot& s) { return s.files; }));
+                           [](const StageSnapshot& s) { return static_cast<double>(s.total.value_or(0)); }));
   out.push_back(StageGauge(ps, "pipeline_stage_files_processed",
                            "Files the stage has processed so far in the current batch.",
-                           [](const StageSnapshot& s) { return s.processed; }));
+                           [](const StageSnapshot& s) { return static_cast<double>(s.processed); }));
   out.push_back(StageGauge(ps, "pipeline_stage_files_failed",
                            "Files that failed in the stage so far in the current batch.",
-                           [](const StageSnapshot& s) { return s.failed; }));
+                           [](const StageSnapshot& s) { return static_cast<double>(s.failed); }));
   out.push_back(StageGauge(ps, "pipeline_stage_progress_ratio",
                            "(processed + failed) / total in 0..1; 1 when complete, NaN while the "
                            "total is unknown.",
@@ -131,7 +131,7 @@ std::vector<MetricFamily> PipelineCollector::Render(const std::vector<PipelineSn
 
   out.push_back(StageGauge(ps, "pipeline_stage_duration_seconds",
                            "Seconds the stage has run in the current batch (final once ended).",
-                           [](const StageSnapshot& s) { return s.duration_seconds; }));
+                           [](const StageSnapshot& s) { return s.duration_seconds.value_or(0); }));
   out.push_back(StageGauge(ps, "pipeline_stage_eta_seconds",
                            "Estimated seconds until the stage completes, from its recent "
                            "throughput; NaN when unknown.",
@@ -179,7 +179,9 @@ std::vector<MetricFamily> PipelineCollector::Render(const std::vector<PipelineSn
 
   out.push_back(PipelineGauge(
       ps, "pipeline_batch_files", "Total files of the current batch.",
-      [](const PipelineSnapshot& p) { return p.current_batch ? p.current_batch->files : 0.0; }));
+      [](const PipelineSnapshot& p) {
+        return p.current_batch ? static_cast<double>(p.current_batch->files.value_or(0)) : 0.0;
+      }));
   MetricFamily batch_status = MakeFamily(
       "pipeline_batch_status",
       "Current batch status: 1 for the current one of running/complete/failed.", MetricType::Gauge);
@@ -197,7 +199,7 @@ std::vector<MetricFamily> PipelineCollector::Render(const std::vector<PipelineSn
                       return p.current_batch ? p.current_batch->start_timestamp_seconds : kNaN;
                     }));
   MetricFamily batches =
-      MakeFamily("pipeline_batches_total", "Batches that ended, by outcome (complete or failed).",
+      MakeFamily("pipeline_batches_total", "Changes of a batch into an outcome (complete or failed); a corrected outcome counts in both.",
                  MetricType::Counter);
   for (const auto& p : ps) {
     AddCounter(batches, {{"pipeline", p.name}, {"outcome", "complete"}},

@@ -1,7 +1,8 @@
 #pragma once
 // A consistent, self-contained copy of one pipeline's state at one instant: what /metrics
-// and the JSON API render. Gauge fields describe the current batch; counter fields count
-// everything read since start. NaN marks an unknown value. Plain value structs.
+// and the JSON API render. Gauge fields describe one batch's latest run (the current batch,
+// or the batch asked for); counter fields count everything read since start. Counts are
+// integers; NaN marks an unknown ratio or time. Plain value structs.
 
 #include <array>
 #include <cstdint>
@@ -20,13 +21,13 @@ namespace pipeline_exporter {
 struct StageSnapshot {
   std::string id;
   std::string title;
-  // Current batch.
+  // The batch's latest run.
   StageStatus status = StageStatus::kPending;
-  double files = 0;  // total; 0 while unknown
-  double processed = 0;
-  double failed = 0;
+  std::optional<std::int64_t> total;  // nullopt while unknown
+  std::int64_t processed = 0;
+  std::int64_t failed = 0;
   double progress_ratio = 0;
-  double duration_seconds = 0;
+  std::optional<double> duration_seconds;  // nullopt while pending
   double eta_seconds = 0;
   double last_event_timestamp_seconds = 0;
   double typical_duration_seconds = 0;
@@ -40,11 +41,11 @@ struct StageSnapshot {
 
 struct BatchSnapshot {
   std::int64_t id = 0;
-  std::int64_t first_event_id = 0;
+  std::int64_t run_start_id = 0;  // first event of the latest run
   std::string batch_date;
   std::string batch_number;
   BatchStatus status = BatchStatus::kRunning;
-  double files = 0;
+  std::optional<std::int64_t> files;  // batch_start's total, else the largest stage total
   double start_timestamp_seconds = 0;
   std::optional<double> end_timestamp_seconds;
 };
@@ -55,8 +56,8 @@ struct PipelineSnapshot {
   std::vector<StageSnapshot> stages;  // catalog order
   std::optional<BatchSnapshot> current_batch;
   std::array<std::uint64_t, kEventTypeCount> batch_level_events_total{};  // no stage
-  std::uint64_t batches_complete_total = 0;
-  std::uint64_t batches_failed_total = 0;
+  std::uint64_t batches_complete_total = 0;  // changes into complete (corrections count)
+  std::uint64_t batches_failed_total = 0;    // changes into failed (corrections count)
   std::array<std::uint64_t, kInvalidReasonCount> invalid_events_total{};
   TailStats tail;
 };

@@ -48,26 +48,31 @@ std::optional<InvalidReason> PipelineState::Apply(const StageEvent& event) {
     }
   }
 
-  BatchState& batch = BatchFor(event);
-  const std::int64_t first_id_before = batch.first_event_id();
-  if (batch.ApplyBatchLevel(event, type)) {
-    ++(batch.status() == BatchStatus::kComplete ? batches_complete_ : batches_failed_);
-  }
   const auto type_index = static_cast<std::size_t>(type);
   if (stage_index) {
-    const StageChange change = batch.Stage(*stage_index).Apply(event, type);
-    StageCounters& c = stage_counters_[*stage_index];
-    ++c.events[type_index];
-    if (change.file_completed) ++c.files_completed;
-    if (change.file_failed) ++c.files_failed;
-    if (change.file_duration_seconds) c.file_duration.Observe(*change.file_duration_seconds);
+    ++stage_counters_[*stage_index].events[type_index];
   } else {
     ++batch_level_events_[type_index];
   }
+  BatchState& batch = BatchFor(event);
+  // A row of an earlier run (late, through a gap) counts, but changes nothing.
+  if (!batch.InLatestRun(event)) return std::nullopt;
+  const std::int64_t run_start_before = batch.run_start_id();
+  const BatchChange change = batch.ApplyBatchLevel(event, type);
+  if (change.outcome) {
+    ++(*change.outcome == BatchStatus::kComplete ? batches_complete_ : batches_failed_);
+  }
+  if (stage_index) {
+    const StageChange sc = batch.Stage(*stage_index).Apply(event, type);
+    StageCounters& c = stage_counters_[*stage_index];
+    if (sc.file_completed) ++c.files_completed;
+    if (sc.file_failed) ++c.files_failed;
+    if (sc.file_duration_seconds) c.file_duration.Observe(*sc.file_duration_seconds);
+  }
   const std::optional<std::int64_t> current_before = current_batch_id_;
-  SelectCurrent(batch, batch.first_event_id() != first_id_before);
+  SelectCurrent(batch, run_start_before);
   if (current_batch_id_ != current_before || batch.batch_id() != *current_batch_id_ ||
-      catalog_.size() != (typical_cache_ ? typical_cache_->size() : 0)) {
+      change.new_run || catalog_.size() != (typical_cache_ ? typical_cache_->size() : 0)) {
     typical_cache_.reset();
   }
   return std::nullopt;
@@ -82,45 +87,56 @@ BatchState& PipelineState::BatchFor(const StageEvent& event) {
   return it->second;
 }
 
-void PipelineState::SelectCurrent(const BatchState& touched, bool first_id_moved) {
+void PipelineState::SelectCurrent(const BatchState& touched, std::int64_t run_start_before) {
   if (!current_batch_id_) {
     current_batch_id_ = touched.batch_id();
     return;
   }
   BatchState& current = batches_.at(*current_batch_id_);
   if (touched.batch_id() != current.batch_id()) {
-    if (touched.first_event_id() > current.first_event_id()) {
+    if (touched.run_start_id() > current.run_start_id()) {
       // Only the current batch drives gauges; older ones keep their figures, not files.
       current.Compact();
       current_batch_id_ = touched.batch_id();
     }
     return;
   }
-  // A late row with a lower id can move the current batch's first event back in time;
-  // only then can another batch have become the newest.
-  if (!first_id_moved) return;
+  // A late row with a lower id can move the current run's start back; only then can
+  // another batch have become the one that started last.
+  if (current.run_start_id() >= run_start_before) return;
+  const BatchState* latest = &current;
   for (const auto& [id, batch] : batches_) {
-    if (batch.first_event_id() > current.first_event_id()) {
-      current.Compact();
-      current_batch_id_ = id;
-      return;
-    }
+    if (batch.run_start_id() > latest->run_start_id()) latest = &batch;
+  }
+  if (latest != &current) {
+    current.Compact();
+    current_batch_id_ = latest->batch_id();
   }
 }
 
 void PipelineState::ForgetOldBatches() {
+  constexpr std::size_t kForgottenKept = 4096;
   while (batches_.size() > spec_.max_batches_kept) {
     auto oldest = batches_.end();
     for (auto it = batches_.begin(); it != batches_.end(); ++it) {
       if (current_batch_id_ && it->first == *current_batch_id_) continue;
       if (oldest == batches_.end() ||
-          it->second.first_event_id() < oldest->second.first_event_id()) {
+          it->second.run_start_id() < oldest->second.run_start_id()) {
         oldest = it;
       }
     }
     if (oldest == batches_.end()) return;
+    if (forgotten_.insert(oldest->first).second) forgotten_order_.push_back(oldest->first);
+    if (forgotten_order_.size() > kForgottenKept) {
+      forgotten_.erase(forgotten_order_.front());
+      forgotten_order_.pop_front();
+    }
     batches_.erase(oldest);
   }
+}
+
+bool PipelineState::Knows(std::int64_t batch_id) const {
+  return batches_.count(batch_id) > 0 || forgotten_.count(batch_id) > 0;
 }
 
 const BatchState* PipelineState::FindBatch(std::int64_t batch_id) const {
@@ -135,7 +151,7 @@ std::vector<double> PipelineState::TypicalDurations() const {
     if (!current_batch_id_ || id != *current_batch_id_) earlier.push_back(&batch);
   }
   std::sort(earlier.begin(), earlier.end(), [](const BatchState* a, const BatchState* b) {
-    return a->first_event_id() > b->first_event_id();
+    return a->run_start_id() > b->run_start_id();
   });
   std::vector<double> typical(catalog_.size(), kNaN);
   for (std::size_t i = 0; i < catalog_.size(); ++i) {
@@ -152,7 +168,21 @@ std::vector<double> PipelineState::TypicalDurations() const {
   return typical;
 }
 
-PipelineSnapshot PipelineState::Snapshot(std::int64_t now_ms) const {
+namespace {
+
+std::optional<std::int64_t> BatchFiles(const BatchState& batch) {
+  if (batch.total_files()) return batch.total_files();
+  std::optional<std::int64_t> files;
+  for (std::size_t i = 0; i < batch.stage_count(); ++i) {
+    const StageState* s = batch.FindStage(i);
+    if (s && s->total()) files = std::max(files.value_or(0), *s->total());
+  }
+  return files;
+}
+
+}  // namespace
+
+PipelineSnapshot PipelineState::Counters(std::int64_t now_ms) const {
   PipelineSnapshot snap;
   snap.name = spec_.name;
   snap.taken_ms = now_ms;
@@ -160,28 +190,6 @@ PipelineSnapshot PipelineState::Snapshot(std::int64_t now_ms) const {
   snap.batches_complete_total = batches_complete_;
   snap.batches_failed_total = batches_failed_;
   snap.invalid_events_total = invalid_;
-
-  const BatchState* current = current_batch_id_ ? FindBatch(*current_batch_id_) : nullptr;
-  if (current) {
-    BatchSnapshot b;
-    b.id = current->batch_id();
-    b.first_event_id = current->first_event_id();
-    b.batch_date = current->batch_date();
-    b.batch_number = current->batch_number();
-    b.status = current->status();
-    b.start_timestamp_seconds = Seconds(current->start_ms());
-    if (current->end_ms()) b.end_timestamp_seconds = Seconds(*current->end_ms());
-    if (current->total_files()) {
-      b.files = static_cast<double>(*current->total_files());
-    } else {
-      for (std::size_t i = 0; i < current->stage_count(); ++i) {
-        const StageState* s = current->FindStage(i);
-        if (s && s->total()) b.files = std::max(b.files, static_cast<double>(*s->total()));
-      }
-    }
-    snap.current_batch = std::move(b);
-  }
-
   if (!typical_cache_) typical_cache_ = TypicalDurations();
   const std::vector<double>& typical = *typical_cache_;
   snap.stages.reserve(catalog_.size());
@@ -198,20 +206,98 @@ PipelineSnapshot PipelineState::Snapshot(std::int64_t now_ms) const {
     s.progress_ratio = kNaN;
     s.eta_seconds = kNaN;
     s.last_event_timestamp_seconds = kNaN;
-    if (const StageState* st = current ? current->FindStage(i) : nullptr) {
-      s.status = st->status();
-      s.files = st->total() ? static_cast<double>(*st->total()) : 0;
-      s.processed = static_cast<double>(st->processed());
-      s.failed = static_cast<double>(st->failed());
-      s.progress_ratio = st->ProgressRatio();
-      s.duration_seconds = st->DurationSeconds(now_ms).value_or(0);
-      s.eta_seconds = st->EtaSeconds(now_ms).value_or(kNaN);
-      s.throughput_per_second = st->ThroughputPerSecond(now_ms).value_or(0);
-      if (st->last_event_ms()) s.last_event_timestamp_seconds = Seconds(*st->last_event_ms());
-    }
     snap.stages.push_back(std::move(s));
   }
   return snap;
+}
+
+void PipelineState::FillBatch(PipelineSnapshot& snap, const BatchState* batch,
+                              std::int64_t now_ms) const {
+  if (!batch) return;
+  BatchSnapshot b;
+  b.id = batch->batch_id();
+  b.run_start_id = batch->run_start_id();
+  b.batch_date = batch->batch_date();
+  b.batch_number = batch->batch_number();
+  b.status = batch->status();
+  b.start_timestamp_seconds = Seconds(batch->start_ms());
+  if (batch->end_ms()) b.end_timestamp_seconds = Seconds(*batch->end_ms());
+  b.files = BatchFiles(*batch);
+  snap.current_batch = std::move(b);
+  for (std::size_t i = 0; i < snap.stages.size(); ++i) {
+    const StageState* st = batch->FindStage(i);
+    if (!st) continue;
+    StageSnapshot& s = snap.stages[i];
+    s.status = st->status();
+    s.total = st->total();
+    s.processed = st->processed();
+    s.failed = st->failed();
+    s.progress_ratio = st->ProgressRatio();
+    s.duration_seconds = st->DurationSeconds(now_ms);
+    s.eta_seconds = st->EtaSeconds(now_ms).value_or(kNaN);
+    s.throughput_per_second = st->ThroughputPerSecond(now_ms).value_or(0);
+    if (st->last_event_ms()) s.last_event_timestamp_seconds = Seconds(*st->last_event_ms());
+  }
+}
+
+PipelineSnapshot PipelineState::Snapshot(std::int64_t now_ms) const {
+  PipelineSnapshot snap = Counters(now_ms);
+  FillBatch(snap, current_batch_id_ ? FindBatch(*current_batch_id_) : nullptr, now_ms);
+  return snap;
+}
+
+std::optional<PipelineSnapshot> PipelineState::SnapshotOfBatch(std::int64_t batch_id,
+                                                               std::int64_t now_ms) const {
+  const BatchState* batch = FindBatch(batch_id);
+  if (!batch) return std::nullopt;
+  PipelineSnapshot snap = Counters(now_ms);
+  FillBatch(snap, batch, now_ms);
+  return snap;
+}
+
+std::vector<BatchSummary> PipelineState::History(std::optional<std::int64_t> before_run_start_id,
+                                                 std::size_t limit, std::int64_t now_ms) const {
+  std::vector<const BatchState*> held;
+  held.reserve(batches_.size());
+  for (const auto& [id, batch] : batches_) {
+    if (!before_run_start_id || batch.run_start_id() < *before_run_start_id) held.push_back(&batch);
+  }
+  const std::size_t n = std::min(limit, held.size());
+  std::partial_sort(held.begin(), held.begin() + static_cast<std::ptrdiff_t>(n), held.end(),
+                    [](const BatchState* a, const BatchState* b) {
+                      return a->run_start_id() > b->run_start_id();
+                    });
+  std::vector<BatchSummary> out;
+  out.reserve(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    const BatchState& batch = *held[k];
+    BatchSummary b;
+    b.id = batch.batch_id();
+    b.run_start_id = batch.run_start_id();
+    b.status = batch.status();
+    b.start_ms = batch.start_ms();
+    b.end_ms = batch.end_ms();
+    b.duration_seconds =
+        Seconds(std::max<std::int64_t>(0, batch.end_ms().value_or(now_ms) - batch.start_ms()));
+    b.files = BatchFiles(batch);
+    for (std::size_t i = 0; i < batch.stage_count(); ++i) {
+      const StageState* st = batch.FindStage(i);
+      if (!st) continue;
+      b.files_processed += st->processed();
+      b.files_failed += st->failed();
+      b.stages.push_back({catalog_.stages()[i].id, st->status(), st->processed(), st->failed()});
+    }
+    out.push_back(std::move(b));
+  }
+  return out;
+}
+
+std::optional<std::int64_t> PipelineState::OldestRunStartId() const {
+  std::optional<std::int64_t> oldest;
+  for (const auto& [id, batch] : batches_) {
+    if (!oldest || batch.run_start_id() < *oldest) oldest = batch.run_start_id();
+  }
+  return oldest;
 }
 
 }  // namespace pipeline_exporter

@@ -1,16 +1,20 @@
 #pragma once
 // The one store of derived state for one pipeline: folds validated events into batches
 // and stages (SPEC §3) and keeps the since-start counters (SPEC §4). A pure function of
-// the events applied: the same events in the same order give the same state.
+// the events applied: the same events in the same order give the same state. Every figure
+// any view shows — metrics, current batch, stats, history, export — comes from here.
 // Not thread-safe: PipelineStore serialises access.
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "exporter/core/batch_state.h"
+#include "exporter/core/batch_summary.h"
 #include "exporter/core/invalid_reason.h"
 #include "exporter/core/pipeline_snapshot.h"
 #include "exporter/core/pipeline_spec.h"
@@ -27,8 +31,24 @@ class PipelineState {
   // counted); the state is then unchanged but for that counter.
   std::optional<InvalidReason> Apply(const StageEvent& event);
 
-  // Everything a scrape needs, with time-dependent values taken at `now_ms`.
+  // Everything a scrape needs, with time-dependent values taken at `now_ms`; the gauges
+  // describe the current batch (the one whose latest run started last).
   PipelineSnapshot Snapshot(std::int64_t now_ms) const;
+  // The same, with the gauges describing `batch_id` instead; nullopt when not held.
+  std::optional<PipelineSnapshot> SnapshotOfBatch(std::int64_t batch_id, std::int64_t now_ms) const;
+
+  // The batches held, newest first by the start of their latest run, those whose run
+  // started before `before_run_start_id` when given; at most `limit`.
+  std::vector<BatchSummary> History(std::optional<std::int64_t> before_run_start_id,
+                                    std::size_t limit, std::int64_t now_ms) const;
+  // The run start of the oldest batch held; nullopt when none.
+  std::optional<std::int64_t> OldestRunStartId() const;
+
+  // True when the batch is held, or was held and forgotten (max_batches_kept): its rows
+  // have been read.
+  bool Knows(std::int64_t batch_id) const;
+  // True when the batch is held (FindBatch would find it).
+  bool Holds(std::int64_t batch_id) const { return batches_.count(batch_id) > 0; }
 
   const PipelineSpec& spec() const { return spec_; }
   const StageCatalog& catalog() const { return catalog_; }
@@ -44,9 +64,11 @@ class PipelineState {
   };
 
   BatchState& BatchFor(const StageEvent& event);
-  void SelectCurrent(const BatchState& touched, bool first_id_moved);
+  void SelectCurrent(const BatchState& touched, std::int64_t run_start_before);
   void ForgetOldBatches();
   std::vector<double> TypicalDurations() const;
+  PipelineSnapshot Counters(std::int64_t now_ms) const;
+  void FillBatch(PipelineSnapshot& snap, const BatchState* batch, std::int64_t now_ms) const;
 
   PipelineSpec spec_;
   StageCatalog catalog_;
@@ -57,6 +79,9 @@ class PipelineState {
   std::uint64_t batches_complete_ = 0;
   std::uint64_t batches_failed_ = 0;
   std::array<std::uint64_t, kInvalidReasonCount> invalid_{};
+  // Batches forgotten to stay under max_batches_kept, the newest few thousand.
+  std::unordered_set<std::int64_t> forgotten_;
+  std::deque<std::int64_t> forgotten_order_;
   // TypicalDurations() depends only on batches other than the current one: cached until
   // one of them changes or the current batch does.
   mutable std::optional<std::vector<double>> typical_cache_;

@@ -7,7 +7,7 @@ namespace pipeline_exporter {
 PipelineStore::PipelineStore(PipelineSpec spec, const Clock& clock)
     : name_(spec.name), spec_(spec), clock_(clock), state_(std::move(spec)) {}
 
-ApplyReport PipelineStore::Apply(const std::vector<StageEvent>& events) {
+ApplyReport PipelineStore::Apply(const std::vector<StageEvent>& events, bool live) {
   ApplyReport report;
   std::vector<StageEvent> applied;
   {
@@ -18,7 +18,7 @@ ApplyReport PipelineStore::Apply(const std::vector<StageEvent>& events) {
       } else {
         ++report.applied;
         newest_event_ms_ = std::max(newest_event_ms_, e.timestamp_ms);
-        if (listener_) applied.push_back(e);
+        if (listener_ && live) applied.push_back(e);
       }
     }
   }
@@ -59,6 +59,34 @@ PipelineSnapshot PipelineStore::Snapshot() const {
   PipelineSnapshot snap = state_.Snapshot(clock_.Now());
   snap.tail = tail_;
   return snap;
+}
+
+std::optional<PipelineSnapshot> PipelineStore::SnapshotOfBatch(std::int64_t batch_id) const {
+  std::lock_guard lock(mu_);
+  auto snap = state_.SnapshotOfBatch(batch_id, clock_.Now());
+  if (snap) snap->tail = tail_;
+  return snap;
+}
+
+std::vector<BatchSummary> PipelineStore::History(std::optional<std::int64_t> before_run_start_id,
+                                                 std::size_t limit) const {
+  std::lock_guard lock(mu_);
+  return state_.History(before_run_start_id, limit, clock_.Now());
+}
+
+std::optional<std::int64_t> PipelineStore::OldestRunStartId() const {
+  std::lock_guard lock(mu_);
+  return state_.OldestRunStartId();
+}
+
+bool PipelineStore::Holds(std::int64_t batch_id) const {
+  std::lock_guard lock(mu_);
+  return state_.Holds(batch_id);
+}
+
+bool PipelineStore::Knows(std::int64_t batch_id) const {
+  std::lock_guard lock(mu_);
+  return state_.Knows(batch_id);
 }
 
 }  // namespace pipeline_exporter

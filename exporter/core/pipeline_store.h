@@ -29,8 +29,10 @@ class PipelineStore {
   PipelineStore(const PipelineStore&) = delete;
   PipelineStore& operator=(const PipelineStore&) = delete;
 
-  // Applies events in order under one lock, so a scrape never sees half a poll.
-  ApplyReport Apply(const std::vector<StageEvent>& events);
+  // Applies events in order under one lock, so a scrape never sees half a poll. `live`
+  // events are told to the listener; rows read to complete a batch met late (SPEC §3 late
+  // join) are history and are not.
+  ApplyReport Apply(const std::vector<StageEvent>& events, bool live = true);
 
   void RecordPoll(const PollRecord& record);
 
@@ -42,6 +44,16 @@ class PipelineStore {
   void Reset();
 
   PipelineSnapshot Snapshot() const;
+  // The gauges of `batch_id` instead of the current batch; nullopt when it is not held.
+  std::optional<PipelineSnapshot> SnapshotOfBatch(std::int64_t batch_id) const;
+  // See PipelineState::History.
+  std::vector<BatchSummary> History(std::optional<std::int64_t> before_run_start_id,
+                                    std::size_t limit) const;
+  std::optional<std::int64_t> OldestRunStartId() const;
+  // True when the batch's rows have been read (it is held, or was and was forgotten).
+  bool Knows(std::int64_t batch_id) const;
+  // True when the fold holds the batch (its views come from here).
+  bool Holds(std::int64_t batch_id) const;
 
   const std::string& name() const { return name_; }
   const PipelineSpec& spec() const { return spec_; }

@@ -24,6 +24,8 @@ void StageState::MarkProcessing() {
 }
 
 StageChange StageState::Apply(const StageEvent& event, EventType type) {
+  // A stage started again after it ended is being re-run: the new run starts from nothing.
+  if (type == EventType::kStageStart && Ended()) *this = StageState(eta_window_ms_);
   StageChange change;
   const std::int64_t ts = event.timestamp_ms;
   const std::int64_t done_before = Done();
@@ -33,8 +35,6 @@ StageChange StageState::Apply(const StageEvent& event, EventType type) {
   switch (type) {
     case EventType::kStageStart:
       if (!stage_start_ms_) stage_start_ms_ = ts;
-      // A stage started again after it ended is being re-run.
-      if (status_ != StageStatus::kProcessing) end_ms_.reset();
       status_ = StageStatus::kProcessing;
       if (event.total_files) total_ = event.total_files;
       window_.Record(ts, done_before);
@@ -47,6 +47,7 @@ StageChange StageState::Apply(const StageEvent& event, EventType type) {
       break;
     case EventType::kStageComplete:
       status_ = StageStatus::kComplete;
+      ended_with_batch_ = false;
       end_ms_ = ts;
       if (event.total_files) total_ = event.total_files;
       if (event.processed_files) final_processed_ = *event.processed_files;
@@ -54,6 +55,7 @@ StageChange StageState::Apply(const StageEvent& event, EventType type) {
       break;
     case EventType::kStageFailed:
       status_ = StageStatus::kFailed;
+      ended_with_batch_ = false;
       end_ms_ = ts;
       break;
     case EventType::kFileStart: {
@@ -96,9 +98,10 @@ StageChange StageState::Apply(const StageEvent& event, EventType type) {
   return change;
 }
 
-void StageState::FailIfProcessing(std::int64_t ts_ms) {
-  if (status_ != StageStatus::kProcessing) return;
-  status_ = StageStatus::kFailed;
+void StageState::EndWithBatch(BatchStatus outcome, std::int64_t ts_ms) {
+  if (status_ != StageStatus::kProcessing && !ended_with_batch_) return;
+  status_ = outcome == BatchStatus::kComplete ? StageStatus::kComplete : StageStatus::kFailed;
+  ended_with_batch_ = true;
   end_ms_ = ts_ms;
 }
 
@@ -137,7 +140,7 @@ std::optional<double> StageState::DurationSeconds(std::int64_t now_ms) const {
 }
 
 std::optional<double> StageState::EtaSeconds(std::int64_t now_ms) const {
-  if (status_ == StageStatus::kComplete) return 0.0;
+  if (Ended()) return 0.0;
   if (status_ != StageStatus::kProcessing || !total_) return std::nullopt;
   const std::int64_t remaining = *total_ - Done();
   if (remaining <= 0) return 0.0;

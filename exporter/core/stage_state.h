@@ -1,7 +1,9 @@
 #pragma once
-// The derived state of one stage within one batch (SPEC §3): status, totals, distinct
-// processed/failed files, checkpoints, timing and recent throughput. File names are kept
-// as 64-bit hashes, so memory per file is small and independent of the name's length.
+// The derived state of one stage within one batch's latest run (SPEC §3): status, totals,
+// distinct processed/failed files, checkpoints, timing and recent throughput. A stage_start
+// after the stage ended starts a new run of the stage, which restarts every figure. File
+// names are kept as 64-bit hashes, so memory per file is small and independent of the
+// name's length.
 // Not thread-safe; owned by its BatchState.
 
 #include <cstdint>
@@ -25,13 +27,15 @@ struct StageChange {
 
 class StageState {
  public:
-  explicit StageState(std::int64_t eta_window_ms) : window_(eta_window_ms) {}
+  explicit StageState(std::int64_t eta_window_ms)
+      : eta_window_ms_(eta_window_ms), window_(eta_window_ms) {}
 
   // `event` has passed ValidateEvent and belongs to this stage; `type` is its parsed type.
   StageChange Apply(const StageEvent& event, EventType type);
 
-  // batch_failed: a stage still processing fails with it.
-  void FailIfProcessing(std::int64_t ts_ms);
+  // The batch reached an outcome (complete or failed) at `ts_ms`: a stage still processing
+  // ends with it, and one that ended with the batch before follows a corrected outcome.
+  void EndWithBatch(BatchStatus outcome, std::int64_t ts_ms);
 
   // Drops per-file detail once the batch is no longer current, keeping the figures.
   void Compact();
@@ -44,7 +48,7 @@ class StageState {
   double ProgressRatio() const;
   // Seconds from start to end (or to now while processing); nullopt while pending.
   std::optional<double> DurationSeconds(std::int64_t now_ms) const;
-  // Remaining / recent throughput; 0 when complete; nullopt when unknown.
+  // Remaining / recent throughput; 0 when ended; nullopt when unknown.
   std::optional<double> EtaSeconds(std::int64_t now_ms) const;
   std::optional<std::int64_t> last_event_ms() const { return last_event_ms_; }
   // Items finished per second over the throughput window; nullopt before any.
@@ -56,7 +60,13 @@ class StageState {
   void MarkProcessing();
   std::int64_t Done() const { return processed() + failed(); }
 
+  bool Ended() const {
+    return status_ == StageStatus::kComplete || status_ == StageStatus::kFailed;
+  }
+
+  std::int64_t eta_window_ms_;
   StageStatus status_ = StageStatus::kPending;
+  bool ended_with_batch_ = false;
   std::optional<std::int64_t> total_;
   std::int64_t checkpoint_processed_ = 0;
   std::int64_t checkpoint_failed_ = 0;

@@ -34,19 +34,19 @@ Json SnapshotJson(const PipelineSnapshot& p) {
   j["dbUp"] = p.tail.db_up;
   if (p.current_batch) {
     const BatchSnapshot& b = *p.current_batch;
-    const auto start_ms = static_cast<std::int64_t>(b.start_timestamp_seconds * 1000);
+    const auto start_ms = static_cast<std::int64_t>(std::llround(b.start_timestamp_seconds * 1000));
     Json batch;
     batch["id"] = b.id;
     batch["date"] = b.batch_date;
     batch["number"] = b.batch_number;
     batch["status"] = BatchStatusName(b.status);
-    batch["files"] = b.files;
+    batch["files"] = Optional(b.files);
     batch["start"] = IsoTime(start_ms);
     batch["startMs"] = start_ms;
     batch["end"] = b.end_timestamp_seconds
-                       ? Json(IsoTime(static_cast<std::int64_t>(*b.end_timestamp_seconds * 1000)))
+                       ? Json(IsoTime(std::llround(*b.end_timestamp_seconds * 1000)))
                        : Json(nullptr);
-    batch["firstEventId"] = b.first_event_id;
+    batch["runStartId"] = b.run_start_id;
     j["batch"] = std::move(batch);
   } else {
     j["batch"] = nullptr;
@@ -59,17 +59,16 @@ Json SnapshotJson(const PipelineSnapshot& p) {
     st["title"] = s.title;
     st["order"] = i;
     st["status"] = StageStatusName(s.status);
-    st["total"] = s.files > 0 ? Json(s.files) : Json(nullptr);
+    st["total"] = Optional(s.total);
     st["processed"] = s.processed;
     st["failed"] = s.failed;
     st["progress"] = Number(s.progress_ratio);
-    st["durationSeconds"] =
-        s.status == StageStatus::kPending ? Json(nullptr) : Json(s.duration_seconds);
+    st["durationSeconds"] = Optional(s.duration_seconds);
     st["etaSeconds"] = Number(s.eta_seconds);
     st["throughputPerSecond"] = s.throughput_per_second;
     st["lastEventAt"] =
         std::isfinite(s.last_event_timestamp_seconds)
-            ? Json(IsoTime(static_cast<std::int64_t>(s.last_event_timestamp_seconds * 1000)))
+            ? Json(IsoTime(std::llround(s.last_event_timestamp_seconds * 1000)))
             : Json(nullptr);
     st["typicalDurationSeconds"] = Number(s.typical_duration_seconds);
     stages.push_back(std::move(st));
@@ -78,7 +77,7 @@ Json SnapshotJson(const PipelineSnapshot& p) {
   return j;
 }
 
-Json EventJson(const StageEvent& e, const std::optional<std::string>& error_message) {
+Json EventJson(const StageEvent& e) {
   Json j;
   j["id"] = e.id;
   j["batchId"] = e.batch_id;
@@ -92,29 +91,14 @@ Json EventJson(const StageEvent& e, const std::optional<std::string>& error_mess
   j["durationMs"] = Optional(e.duration_ms);
   j["timestamp"] = e.timestamp_ms > 0 ? Json(IsoTime(e.timestamp_ms)) : Json(nullptr);
   j["timestampMs"] = e.timestamp_ms;
-  j["errorMessage"] = Optional(error_message);
+  j["errorMessage"] = Optional(e.error_message);
   const Validation v = ValidateEvent(e);
   j["invalid"] = v.reason ? Json(std::string(InvalidReasonName(*v.reason))) : Json(nullptr);
   return j;
 }
 
-Json BatchSummaryJson(const BatchSummary& b) {
-  Json j;
-  j["id"] = b.batch_id;
-  j["status"] = b.status;
-  j["start"] = IsoTime(b.start_ms);
-  j["end"] = b.status == "running" ? Json(nullptr) : Json(IsoTime(b.last_event_ms));
-  j["lastEventAt"] = IsoTime(b.last_event_ms);
-  j["firstEventId"] = b.first_event_id;
-  j["events"] = b.events;
-  j["filesCompleted"] = b.files_completed;
-  j["errors"] = b.errors;
-  j["totalFiles"] = Optional(b.total_files);
-  return j;
-}
-
-Json FullEventJson(const FullEvent& f) {
-  Json j = EventJson(f.row.event, f.row.error_message);
+Json FullEventJson(const StageEvent& e) {
+  Json j = EventJson(e);
   auto capped = [&j](const char* name, const std::optional<CappedText>& c) {
     if (!c) {
       j[name] = nullptr;
@@ -126,10 +110,46 @@ Json FullEventJson(const FullEvent& f) {
     v["truncated"] = c->truncated;
     j[name] = std::move(v);
   };
-  capped("requestPayload", f.request_payload);
-  capped("response", f.response);
-  capped("errorMessage", f.error_message);
+  capped("requestPayload", e.request_payload);
+  capped("response", e.response);
+  capped("errorMessage", e.full_error_message);
   return j;
+}
+
+Json BatchSummaryJson(const BatchSummary& b) {
+  Json j;
+  j["id"] = b.id;
+  j["status"] = BatchStatusName(b.status);
+  j["start"] = IsoTime(b.start_ms);
+  j["startMs"] = b.start_ms;
+  j["end"] = b.end_ms ? Json(IsoTime(*b.end_ms)) : Json(nullptr);
+  j["durationSeconds"] = b.duration_seconds;
+  j["files"] = Optional(b.files);
+  j["filesProcessed"] = b.files_processed;
+  j["filesFailed"] = b.files_failed;
+  j["runStartId"] = b.run_start_id;
+  Json stages = Json::array();
+  for (const StageSummary& s : b.stages) {
+    stages.push_back({{"id", s.id},
+                      {"status", StageStatusName(s.status)},
+                      {"processed", s.processed},
+                      {"failed", s.failed}});
+  }
+  j["stages"] = std::move(stages);
+  return j;
+}
+
+Json ErrorGroupsJson(std::int64_t batch_id, const ErrorGroups& groups) {
+  Json list = Json::array();
+  for (const ErrorGroup& g : groups.Sorted()) {
+    list.push_back({{"stage", g.stage.empty() ? Json(nullptr) : Json(g.stage)},
+                    {"message", g.message},
+                    {"count", g.count},
+                    {"firstSeen", IsoTime(g.first_ms)},
+                    {"lastSeen", IsoTime(g.last_ms)},
+                    {"sampleEventId", g.sample_event_id}});
+  }
+  return Json{{"batchId", batch_id}, {"groups", std::move(list)}, {"otherErrors", groups.other()}};
 }
 
 std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }

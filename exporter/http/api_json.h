@@ -1,15 +1,18 @@
 #pragma once
-// How the JSON API and the event stream render the exporter's values: snapshots, events,
-// batches. Unknown numbers (NaN) become null; times are ISO 8601 UTC with milliseconds plus
-// epoch milliseconds; text that is not valid UTF-8 is repaired, never passed through.
+// How the JSON API and the event stream render the fold's values and the log's rows:
+// snapshots, batches, events, error groups. Counts are integers, ratios and seconds numbers,
+// unknown is null (SPEC §5); times are ISO 8601 UTC with milliseconds plus epoch
+// milliseconds; text that is not valid UTF-8 is repaired, never passed through.
 // Pure functions; thread-safe.
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
+#include "exporter/core/batch_summary.h"
+#include "exporter/core/error_groups.h"
 #include "exporter/core/pipeline_snapshot.h"
 #include "exporter/core/stage_event.h"
-#include "exporter/source/event_queries.h"
 
 namespace pipeline_exporter {
 
@@ -17,16 +20,20 @@ using Json = nlohmann::ordered_json;
 
 std::string IsoTime(std::int64_t epoch_ms);
 
-// The current batch with every stage's state (GET /api/current-batch, SSE snapshot).
+// A batch's latest run with every stage's state (GET /api/current-batch, the SSE snapshot,
+// GET /api/batch/{id}/stats, export's stats).
 Json SnapshotJson(const PipelineSnapshot& snapshot);
 
 // One event without payloads; `invalid` names the reason when the row is rejected.
-Json EventJson(const StageEvent& event, const std::optional<std::string>& error_message);
-
-Json BatchSummaryJson(const BatchSummary& batch);
+Json EventJson(const StageEvent& event);
 
 // One event with its (capped) payloads.
-Json FullEventJson(const FullEvent& event);
+Json FullEventJson(const StageEvent& event);
+
+// One line of the batch history.
+Json BatchSummaryJson(const BatchSummary& batch);
+
+Json ErrorGroupsJson(std::int64_t batch_id, const ErrorGroups& groups);
 
 // Serialised on one line (SSE data), invalid UTF-8 replaced.
 std::string Dump(const Json& j);

@@ -50,7 +50,7 @@ std::optional<LogFilter> LogFilterParams(const HttpRequest& r, std::int64_t batc
       *error = BadParam("type", "not an event type: " + *t);
       return std::nullopt;
     }
-    f.event_type = *t;
+    f.event_types = {*t};
   }
   if (auto q = r.Param("q"); q && !q->empty()) {
     if (q->size() > kMaxSearchLength) {

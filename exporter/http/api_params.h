@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "exporter/http/http_types.h"
-#include "exporter/source/event_queries.h"
+#include "exporter/core/log_search.h"
 
 namespace pipeline_exporter {
 

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <civetweb.h>
+#include <spdlog/spdlog.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -12,6 +13,9 @@
 #include <cstring>
 #include <thread>
 #include <vector>
+
+#include "exporter/core/logfmt.h"
+#include "exporter/http/http_metrics.h"
 
 namespace pipeline_exporter {
 namespace {
@@ -65,44 +69,81 @@ void AnswerAndClose(mg_connection* conn, const HttpResponse& r, bool head, std::
   }
 }
 
+// HttpStream over one civetweb connection.
+class CivetStream final : public HttpStream {
+ public:
+  CivetStream(mg_connection* conn, bool head) : conn_(conn), head_(head) {}
+  ~CivetStream() override {
+    if (chunked_) mg_send_chunk(conn_, "", 0);  // the last, empty chunk
+  }
+
+  void Respond(const HttpResponse& response) override {
+    status_ = response.status;
+    ::pipeline_exporter::Write(conn_, response, head_);
+  }
+
+  bool Begin(int status, const std::vector<std::pair<std::string, std::string>>& headers,
+             bool chunked) override {
+    status_ = status;
+    // The stream ends when the handler returns: the connection must close then.
+    mg_disable_connection_keep_alive(conn_);
+    mg_response_header_start(conn_, status);
+    HttpResponse shape;
+    shape.headers = headers;
+    for (const auto& [k, v] : headers) mg_response_header_add(conn_, k.c_str(), v.c_str(), -1);
+    if (chunked) mg_response_header_add(conn_, "Transfer-Encoding", "chunked", -1);
+    for (const auto& [k, v] : SecurityHeaders()) {
+      if (!HasHeader(shape, k)) mg_response_header_add(conn_, k.c_str(), v.c_str(), -1);
+    }
+    chunked_ = chunked && !head_;
+    return mg_response_header_send(conn_) == 0 && !head_;
+  }
+
+  bool Write(std::string_view data) override {
+    if (data.empty()) return true;
+    if (chunked_) {
+      return mg_send_chunk(conn_, data.data(), static_cast<unsigned>(data.size())) > 0;
+    }
+    return mg_write(conn_, data.data(), data.size()) == static_cast<int>(data.size());
+  }
+
+  int status() const override { return status_; }
+
+  // Ends a begun stream without its last chunk, so the client sees it incomplete.
+  void Abort() { chunked_ = false; }
+
+ private:
+  mg_connection* conn_;
+  bool head_;
+  bool chunked_ = false;
+  int status_ = 0;
+};
+
+std::atomic<std::uint64_t> g_request_ids{0};
+
+// A 5xx names nothing inside (SQL, users, paths): the details go to the log under an id the
+// client also gets.
+HttpResponse InternalError(const HttpRequest& req, const std::exception& e) {
+  const std::string id = std::to_string(++g_request_ids);
+  spdlog::error("msg=\"request failed\" request_id={} method={} path={} error={}", id,
+                LogfmtQuote(req.method), LogfmtQuote(req.path), LogfmtQuote(e.what()));
+  HttpResponse r = HttpResponse::JsonError(500, "internal error", "request id " + id);
+  r.headers.emplace_back("X-Request-Id", id);
+  return r;
+}
+
 }  // namespace
 
 HttpServer::HttpServer(HttpServerOptions options) : options_(std::move(options)) {}
 
 HttpServer::~HttpServer() { Stop(); }
 
-void HttpServer::Handle(const std::string& path, Handler handler) {
-  routes_[path] = std::move(handler);
+void HttpServer::Handle(const std::string& name, const std::string& path, Route route) {
+  routes_[path] = NamedRoute{name, std::move(route)};
 }
 
-void HttpServer::HandlePrefix(const std::string& prefix, Handler handler) {
-  prefix_routes_[prefix] = std::move(handler);
-}
-
-void HttpServer::HandleStream(const std::string& path, StreamHandler handler) {
-  stream_routes_[path] = std::move(handler);
-}
-
-void HttpStream::Respond(const HttpResponse& response) {
-  ::pipeline_exporter::Write(conn_, response, false);
-}
-
-bool HttpStream::Begin(int status,
-                       const std::vector<std::pair<std::string, std::string>>& headers) {
-  // The stream ends when the handler returns: the connection must close then.
-  mg_disable_connection_keep_alive(conn_);
-  mg_response_header_start(conn_, status);
-  HttpResponse shape;
-  shape.headers = headers;
-  for (const auto& [k, v] : headers) mg_response_header_add(conn_, k.c_str(), v.c_str(), -1);
-  for (const auto& [k, v] : SecurityHeaders()) {
-    if (!HasHeader(shape, k)) mg_response_header_add(conn_, k.c_str(), v.c_str(), -1);
-  }
-  return mg_response_header_send(conn_) == 0;
-}
-
-bool HttpStream::Write(std::string_view data) {
-  return mg_write(conn_, data.data(), data.size()) == static_cast<int>(data.size());
+void HttpServer::HandlePrefix(const std::string& name, const std::string& prefix, Route route) {
+  prefix_routes_[prefix] = NamedRoute{name, std::move(route)};
 }
 
 std::string HttpServer::ListeningPorts(const std::string& address) {
@@ -221,6 +262,14 @@ int HttpServer::Serve(mg_connection* conn) {
     }
   }
   const bool head = req.method == "HEAD";
+  // Early answers are counted under the route they were meant for.
+  auto early = [&](int status) {
+    if (metrics_) {
+      const NamedRoute* r = Find(req.path);
+      metrics_->Observe(r ? r->name : "not_found", status, 0);
+    }
+    return status;
+  };
   // A body the server does not read must not be parsed as the next request on the
   // connection: every early answer closes it (AnswerAndClose).
   const bool has_body = info->content_length != 0;
@@ -232,7 +281,7 @@ int HttpServer::Serve(mg_connection* conn) {
           HttpResponse::JsonError(400, "ambiguous request length",
                                   "send either Content-Length or Transfer-Encoding, not both"),
           head);
-    return 400;
+    return early(400);
   }
   if (authenticator_) {
     if (auto denied = authenticator_(req)) {
@@ -241,7 +290,7 @@ int HttpServer::Serve(mg_connection* conn) {
       } else {
         Write(conn, *denied, head);
       }
-      return denied->status;
+      return early(denied->status);
     }
   }
 
@@ -252,7 +301,7 @@ int HttpServer::Serve(mg_connection* conn) {
                        413, "request body too large",
                        "the limit is " + std::to_string(options_.max_body_bytes) + " bytes"),
                    head, options_.max_body_bytes);
-    return 413;
+    return early(413);
   }
   if (info->content_length != 0) {  // known length, or chunked (-1)
     char buf[8192];
@@ -263,45 +312,70 @@ int HttpServer::Serve(mg_connection* conn) {
       if (req.body.size() > options_.max_body_bytes) {
         AnswerAndClose(conn, HttpResponse::JsonError(413, "request body too large"), head,
                        options_.max_body_bytes);
-        return 413;
+        return early(413);
       }
     }
   }
 
-  if (auto stream = stream_routes_.find(req.path); stream != stream_routes_.end()) {
-    HttpStream out(conn);
-    try {
-      stream->second(req, out);
-    } catch (const std::exception& e) {
-      out.Respond(HttpResponse::JsonError(500, "internal error", e.what()));
-    }
-    return 200;
-  }
+  return Dispatch(conn, Find(req.path), req);
+}
 
-  const Handler* handler = nullptr;
-  if (auto route = routes_.find(req.path); route != routes_.end()) {
-    handler = &route->second;
+const HttpServer::NamedRoute* HttpServer::Find(const std::string& path) const {
+  if (auto route = routes_.find(path); route != routes_.end()) return &route->second;
+  const NamedRoute* found = nullptr;
+  std::size_t best = 0;
+  for (const auto& [prefix, r] : prefix_routes_) {
+    if (path.rfind(prefix, 0) == 0 && prefix.size() > best) {
+      best = prefix.size();
+      found = &r;
+    }
+  }
+  return found;
+}
+
+int HttpServer::Dispatch(mg_connection* conn, const NamedRoute* named, const HttpRequest& req) {
+  const auto started = std::chrono::steady_clock::now();
+  const bool head = req.method == "HEAD";
+  const bool get = req.method == "GET" || head;
+  CivetStream out(conn, head);
+  bool streamed = false;
+  if (!named) {
+    out.Respond(HttpResponse::JsonError(404, "not found", req.path));
   } else {
-    std::size_t best = 0;
-    for (const auto& [prefix, h] : prefix_routes_) {
-      if (req.path.rfind(prefix, 0) == 0 && prefix.size() > best) {
-        best = prefix.size();
-        handler = &h;
+    const Route& route = named->route;
+    try {
+      if (get && route.stream) {
+        streamed = true;
+        route.stream(req, out);
+      } else if (get && route.get) {
+        out.Respond(route.get(req));
+      } else if (req.method == "POST" && route.post) {
+        out.Respond(route.post(req));
+      } else {
+        std::string allow;
+        if (route.get || route.stream) allow = "GET, HEAD";
+        if (route.post) allow += allow.empty() ? "POST" : ", POST";
+        HttpResponse r = HttpResponse::JsonError(405, "method not allowed", "use " + allow);
+        r.headers.emplace_back("Allow", allow);
+        out.Respond(r);
+      }
+    } catch (const std::exception& e) {
+      // A stream that has begun cannot change its status: it ends, visibly incomplete.
+      if (out.status() == 0) {
+        out.Respond(InternalError(req, e));
+      } else {
+        InternalError(req, e);
+        out.Abort();
       }
     }
   }
-  HttpResponse resp;
-  if (!handler) {
-    resp = HttpResponse::JsonError(404, "not found", req.path);
-  } else {
-    try {
-      resp = (*handler)(req);
-    } catch (const std::exception& e) {
-      resp = HttpResponse::JsonError(500, "internal error", e.what());
-    }
+  if (metrics_) {
+    const double seconds =
+        streamed ? -1
+                 : std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    metrics_->Observe(named ? named->name : "not_found", out.status(), seconds);
   }
-  Write(conn, resp, head);
-  return resp.status;
+  return out.status() > 0 ? out.status() : 200;
 }
 
 }  // namespace pipeline_exporter

@@ -1,7 +1,9 @@
 #pragma once
-// The exporter's one HTTP server (civetweb): routes exact paths to handlers, reads bodies
-// up to a limit, and adds the security headers to every response. Directory listing,
-// document root and CORS are off. Owns the civetweb context (non-copyable); Handle() before
+// The exporter's one HTTP server (civetweb): routes paths to one resource each, dispatches
+// the method (GET/HEAD, POST; anything else 405 with Allow), reads bodies up to a limit,
+// adds the security headers to every response, counts every request per route in
+// HttpMetrics, and answers an exception with a generic 500 carrying a request id (the
+// details go to the log with it). Directory listing, document root and CORS are off. Owns the civetweb context (non-copyable); Handle() before
 // Start(); handlers run on civetweb's worker threads and must be thread-safe.
 
 #include <functional>
@@ -33,36 +35,31 @@ struct HttpServerOptions {
   std::vector<std::string> trusted_proxies;
 };
 
-// A response written as it goes (Server-Sent Events): headers first, then pieces of body,
-// and the connection is closed when the handler returns. Used on one handler thread only.
-class HttpStream {
- public:
-  explicit HttpStream(mg_connection* conn) : conn_(conn) {}
-  // A normal, complete response instead of a stream (e.g. a 503).
-  void Respond(const HttpResponse& response);
-  // Sends the status line and headers (with the security headers); no Content-Length.
-  bool Begin(int status, const std::vector<std::pair<std::string, std::string>>& headers);
-  // False once the client has gone.
-  bool Write(std::string_view data);
-
- private:
-  mg_connection* conn_;
-};
+class HttpMetrics;
 
 class HttpServer {
  public:
   using Handler = std::function<HttpResponse(const HttpRequest&)>;
   using StreamHandler = std::function<void(const HttpRequest&, HttpStream&)>;
 
+  // One resource: what each method does. A method with no handler gets 405.
+  struct Route {
+    Handler get;           // GET and HEAD
+    Handler post;          // POST
+    StreamHandler stream;  // GET written as it goes, instead of `get`
+  };
+
   explicit HttpServer(HttpServerOptions options);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  void Handle(const std::string& path, Handler handler);
+  // `name` is the route's `handler` label in the request metrics.
+  void Handle(const std::string& name, const std::string& path, Route route);
   // Every path starting with `prefix` that has no exact route (the longest prefix wins).
-  void HandlePrefix(const std::string& prefix, Handler handler);
-  void HandleStream(const std::string& path, StreamHandler handler);
+  void HandlePrefix(const std::string& name, const std::string& prefix, Route route);
+  // Where requests are counted; borrowed; set before Start().
+  void SetMetrics(HttpMetrics* metrics) { metrics_ = metrics; }
   // Asked before every route (streams included); a response it returns is sent instead.
   using Authenticator = std::function<std::optional<HttpResponse>(const HttpRequest&)>;
   void SetAuthenticator(Authenticator authenticator) { authenticator_ = std::move(authenticator); }
@@ -82,9 +79,16 @@ class HttpServer {
   void WakeListener() const;
 
   HttpServerOptions options_;
-  std::map<std::string, Handler> routes_;
-  std::map<std::string, Handler> prefix_routes_;
-  std::map<std::string, StreamHandler> stream_routes_;
+  struct NamedRoute {
+    std::string name;
+    Route route;
+  };
+  const NamedRoute* Find(const std::string& path) const;
+  int Dispatch(mg_connection* conn, const NamedRoute* route, const HttpRequest& req);
+
+  std::map<std::string, NamedRoute> routes_;
+  std::map<std::string, NamedRoute> prefix_routes_;
+  HttpMetrics* metrics_ = nullptr;
   Authenticator authenticator_;
   mg_context* ctx_ = nullptr;
   int port_ = 0;

@@ -1,10 +1,12 @@
 #pragma once
-// A request as handlers see it and the response they return: plain values, so handlers
-// are testable without a server.
+// A request as handlers see it, the response they return, and the stream a handler may
+// write instead (SSE, export): plain values and one small interface, so handlers are
+// testable without a server.
 
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -32,6 +34,23 @@ struct HttpResponse {
   // {"error": message, "detail": detail} with the given status (SPEC §5).
   static HttpResponse JsonError(int status, const std::string& message,
                                 const std::string& detail = "");
+};
+
+// A response written as it goes: headers first, then pieces of body; the connection is
+// closed when the handler returns. Used on one handler thread only.
+class HttpStream {
+ public:
+  virtual ~HttpStream() = default;
+  // A normal, complete response instead of a stream (e.g. a 404 or a 503).
+  virtual void Respond(const HttpResponse& response) = 0;
+  // Sends the status line and headers (with the security headers). With `chunked` the body
+  // is sent in chunks (Transfer-Encoding: chunked), else it ends when the connection closes.
+  virtual bool Begin(int status, const std::vector<std::pair<std::string, std::string>>& headers,
+                     bool chunked = false) = 0;
+  // False once the client has gone.
+  virtual bool Write(std::string_view data) = 0;
+  // The status sent (for the request metrics); 0 before any.
+  virtual int status() const = 0;
 };
 
 }  // namespace pipeline_exporter

@@ -47,7 +47,7 @@ void SseHub::OnApplied(const std::string& pipeline, const std::vector<StageEvent
   std::vector<Message> messages;
   messages.reserve(events.size());
   for (const StageEvent& e : events) {
-    messages.push_back({e.id, SseMessage(e.id, e.event_type, Dump(EventJson(e, e.error_message)))});
+    messages.push_back({e.id, SseMessage(e.id, e.event_type, Dump(EventJson(e)))});
   }
   for (const auto& c : targets) {
     {

@@ -58,8 +58,8 @@ std::vector<StageSpec> DemoScenario::Stages() {
 DemoScenario::DemoScenario(std::uint32_t seed, std::int64_t first_batch_id, double speed)
     : rng_(seed), speed_(speed), batch_id_(first_batch_id - 1) {}
 
-EventRow DemoScenario::Row(const char* type, std::size_t stage) const {
-  EventRow r;
+StageEvent DemoScenario::Row(const char* type, std::size_t stage) const {
+  StageEvent r;
   r.batch_id = batch_id_;
   r.event_type = type;
   if (stage < kStages.size()) r.stage = kStages[stage].id;
@@ -72,33 +72,33 @@ std::string DemoScenario::FileName(int file) const {
   return buf;
 }
 
-void DemoScenario::StartBatch(std::int64_t now_ms, std::vector<EventRow>& out) {
+void DemoScenario::StartBatch(std::int64_t now_ms, std::vector<StageEvent>& out) {
   ++batch_id_;
   ++batch_number_;
   files_ = std::uniform_int_distribution<int>(240, 420)(rng_);
   runs_.assign(kStages.size(), StageRun{});
   for (auto& run : runs_) run.done.assign(static_cast<std::size_t>(files_), 0);
   running_ = true;
-  EventRow start = Row("batch_start", kStages.size());
+  StageEvent start = Row("batch_start", kStages.size());
   start.total_files = files_;
-  start.request_payload = nlohmann::json{
-      {"batchDate", Today(now_ms)},
-      {"batchNumber", batch_number_},
-      {"source", "s3://calls-inbox/" + Today(now_ms)},
-      {"requestedBy",
-       "scheduler"}}.dump();
+  start.request_payload = WholeText(nlohmann::json{{"batchDate", Today(now_ms)},
+                                                  {"batchNumber", batch_number_},
+                                                  {"source", "s3://calls-inbox/" + Today(now_ms)},
+                                                  {"requestedBy", "scheduler"}}
+                                       .dump());
+  start.batch_metadata = start.request_payload->text;
   out.push_back(std::move(start));
-  EventRow info = Row("info", kStages.size());
+  StageEvent info = Row("info", kStages.size());
   info.error_message = "batch accepted: " + std::to_string(files_) + " files";
   out.push_back(std::move(info));
 }
 
-void DemoScenario::ProcessFile(std::size_t k, int file, bool retry, std::vector<EventRow>& out) {
+void DemoScenario::ProcessFile(std::size_t k, int file, bool retry, std::vector<StageEvent>& out) {
   const DemoStage& st = kStages[k];
   StageRun& run = runs_[k];
   const std::string name = FileName(file);
   const std::string gpu = "10.0.3." + std::to_string(11 + file % 4);
-  EventRow begin = Row("file_start", k);
+  StageEvent begin = Row("file_start", k);
   begin.file_name = name;
   begin.gpu_ip = gpu;
   out.push_back(std::move(begin));
@@ -107,7 +107,7 @@ void DemoScenario::ProcessFile(std::size_t k, int file, bool retry, std::vector<
   const auto duration = static_cast<std::int64_t>(took(rng_));
   const bool fails = !retry && std::uniform_real_distribution<double>(0, 1)(rng_) < 0.015;
   if (fails) {
-    EventRow err = Row("error", k);
+    StageEvent err = Row("error", k);
     err.file_name = name;
     err.gpu_ip = gpu;
     err.error_message = kErrors[static_cast<std::size_t>(file) % kErrors.size()];
@@ -116,21 +116,20 @@ void DemoScenario::ProcessFile(std::size_t k, int file, bool retry, std::vector<
     // Two in five failed files are retried once, later in the stage.
     if (std::uniform_int_distribution<int>(0, 4)(rng_) < 2) run.retry_queue.push_back(file);
   } else {
-    EventRow done = Row("file_complete", k);
+    StageEvent done = Row("file_complete", k);
     done.file_name = name;
     done.gpu_ip = gpu;
     done.duration_ms = duration;
-    done.request_payload = nlohmann::json{
-        {"file", name},
-        {"stage", st.id},
-        {"model", st.model},
-        {"attempt",
-         retry ? 2 : 1}}.dump();
-    done.response = nlohmann::json{{"status", "ok"},
-                                   {"model", st.model},
-                                   {"confidence", std::round(900.0 + file % 97) / 1000.0},
-                                   {"output", std::string(st.id) + "/" + name + ".json"}}
-                        .dump();
+    done.request_payload = WholeText(
+        nlohmann::json{
+            {"file", name}, {"stage", st.id}, {"model", st.model}, {"attempt", retry ? 2 : 1}}
+            .dump());
+    done.response = WholeText(
+        nlohmann::json{{"status", "ok"},
+                       {"model", st.model},
+                       {"confidence", std::round(900.0 + file % 97) / 1000.0},
+                       {"output", std::string(st.id) + "/" + name + ".json"}}
+            .dump());
     out.push_back(std::move(done));
     if (retry) --run.failed;
     ++run.processed;
@@ -138,7 +137,7 @@ void DemoScenario::ProcessFile(std::size_t k, int file, bool retry, std::vector<
   if (!retry) run.done[static_cast<std::size_t>(file)] = 1;
   if (++run.since_checkpoint >= 10) {
     run.since_checkpoint = 0;
-    EventRow cp = Row("stage_progress", k);
+    StageEvent cp = Row("stage_progress", k);
     cp.total_files = files_;
     cp.processed_files = run.processed;
     cp.failed_files = run.failed;
@@ -146,7 +145,7 @@ void DemoScenario::ProcessFile(std::size_t k, int file, bool retry, std::vector<
   }
 }
 
-void DemoScenario::StepStage(std::size_t k, double seconds, std::vector<EventRow>& out) {
+void DemoScenario::StepStage(std::size_t k, double seconds, std::vector<StageEvent>& out) {
   StageRun& run = runs_[k];
   if (run.completed) return;
   // Files this stage may work on: those its predecessor has finished.
@@ -159,7 +158,7 @@ void DemoScenario::StepStage(std::size_t k, double seconds, std::vector<EventRow
   if (!run.started) {
     if (available < std::min(files_, 8) && !(k > 0 && runs_[k - 1].completed)) return;
     run.started = true;
-    EventRow start = Row("stage_start", k);
+    StageEvent start = Row("stage_start", k);
     start.total_files = files_;
     out.push_back(std::move(start));
   }
@@ -168,7 +167,7 @@ void DemoScenario::StepStage(std::size_t k, double seconds, std::vector<EventRow
     run.budget -= 1;
     ProcessFile(k, run.next_file++, false, out);
     if (run.next_file % 97 == 0) {
-      EventRow warn = Row("warning", k);
+      StageEvent warn = Row("warning", k);
       warn.gpu_ip = "10.0.3." + std::to_string(11 + run.next_file % 4);
       warn.error_message = "GPU memory above 90% on worker";
       out.push_back(std::move(warn));
@@ -184,7 +183,7 @@ void DemoScenario::StepStage(std::size_t k, double seconds, std::vector<EventRow
   const bool upstream_done = k == 0 || runs_[k - 1].completed;
   if (run.next_file == files_ && run.retry_queue.empty() && upstream_done) {
     run.completed = true;
-    EventRow done = Row("stage_complete", k);
+    StageEvent done = Row("stage_complete", k);
     done.total_files = files_;
     done.processed_files = run.processed;
     done.failed_files = run.failed;
@@ -192,8 +191,8 @@ void DemoScenario::StepStage(std::size_t k, double seconds, std::vector<EventRow
   }
 }
 
-std::vector<EventRow> DemoScenario::Advance(std::int64_t elapsed_ms, std::int64_t now_ms) {
-  std::vector<EventRow> out;
+std::vector<StageEvent> DemoScenario::Advance(std::int64_t elapsed_ms, std::int64_t now_ms) {
+  std::vector<StageEvent> out;
   if (!running_) {
     pause_left_ms_ -= elapsed_ms;
     if (pause_left_ms_ > 0) return out;
@@ -202,7 +201,7 @@ std::vector<EventRow> DemoScenario::Advance(std::int64_t elapsed_ms, std::int64_
   const double seconds = static_cast<double>(elapsed_ms) / 1000.0;
   for (std::size_t k = 0; k < kStages.size(); ++k) StepStage(k, seconds, out);
   if (runs_.back().completed) {
-    EventRow done = Row("batch_complete", kStages.size());
+    StageEvent done = Row("batch_complete", kStages.size());
     done.total_files = files_;
     out.push_back(std::move(done));
     running_ = false;

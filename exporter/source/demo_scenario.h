@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "exporter/core/pipeline_spec.h"
-#include "exporter/source/event_row.h"
+#include "exporter/core/stage_event.h"
 
 namespace pipeline_exporter {
 
@@ -20,7 +20,7 @@ class DemoScenario {
   DemoScenario(std::uint32_t seed, std::int64_t first_batch_id, double speed);
 
   // Simulates `elapsed_ms` of work and returns the rows it wrote, in order.
-  std::vector<EventRow> Advance(std::int64_t elapsed_ms, std::int64_t now_ms);
+  std::vector<StageEvent> Advance(std::int64_t elapsed_ms, std::int64_t now_ms);
 
   static std::vector<StageSpec> Stages();
 
@@ -37,10 +37,10 @@ class DemoScenario {
     std::vector<char> done;        // per file: finished (either outcome)
   };
 
-  void StartBatch(std::int64_t now_ms, std::vector<EventRow>& out);
-  void StepStage(std::size_t k, double seconds, std::vector<EventRow>& out);
-  void ProcessFile(std::size_t k, int file, bool retry, std::vector<EventRow>& out);
-  EventRow Row(const char* type, std::size_t stage) const;
+  void StartBatch(std::int64_t now_ms, std::vector<StageEvent>& out);
+  void StepStage(std::size_t k, double seconds, std::vector<StageEvent>& out);
+  void ProcessFile(std::size_t k, int file, bool retry, std::vector<StageEvent>& out);
+  StageEvent Row(const char* type, std::size_t stage) const;
   std::string FileName(int file) const;
 
   std::mt19937 rng_;

@@ -6,16 +6,11 @@
 
 #include "exporter/core/logfmt.h"
 #include "exporter/source/demo_scenario.h"
-#include "exporter/source/event_writer.h"
 
 namespace pipeline_exporter {
 
-DemoSimulator::DemoSimulator(std::string connect_string, std::string table, const Clock& clock,
-                             DemoOptions options)
-    : connect_string_(std::move(connect_string)),
-      table_(std::move(table)),
-      clock_(clock),
-      options_(options) {}
+DemoSimulator::DemoSimulator(SociEventLog& log, const Clock& clock, DemoOptions options)
+    : log_(log), clock_(clock), options_(options) {}
 
 DemoSimulator::~DemoSimulator() { Stop(); }
 
@@ -36,7 +31,6 @@ void DemoSimulator::Stop() {
 }
 
 void DemoSimulator::Run() {
-  EventWriter writer(connect_string_, table_);
   std::unique_ptr<DemoScenario> scenario;
   std::int64_t last = clock_.Now();
   for (;;) {
@@ -50,11 +44,11 @@ void DemoSimulator::Run() {
       if (!scenario) {
         const std::uint32_t seed =
             options_.seed != 0 ? options_.seed : static_cast<std::uint32_t>(now);
-        scenario = std::make_unique<DemoScenario>(seed, writer.MaxBatchId() + 1, options_.speed);
+        scenario = std::make_unique<DemoScenario>(seed, log_.MaxBatchId() + 1, options_.speed);
         spdlog::info("msg=\"demo simulator writing batches\" speed={}", options_.speed);
       }
       const auto rows = scenario->Advance(now - last, now);
-      if (!rows.empty()) writer.Insert(rows);
+      if (!rows.empty()) log_.Append(rows);
     } catch (const std::exception& e) {
       spdlog::warn("msg=\"demo simulator could not write\" error={}", LogfmtQuote(e.what()));
     }

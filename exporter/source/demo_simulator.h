@@ -1,8 +1,9 @@
 #pragma once
 // The --demo writer: a thread that advances a DemoScenario every tick and writes its rows
-// into the configured database through an EventWriter, so the exporter has something real
-// to tail. It continues batch numbering after whatever the table already holds.
-// Owns its thread and writer (non-copyable). Start/Stop from one controlling thread.
+// into the pipeline's event log through SociEventLog (the pipeline's own sessions), so the
+// exporter has something real to tail. It continues batch numbering after whatever the
+// table already holds. Owns its thread (non-copyable); borrows the log and the clock.
+// Start/Stop from one controlling thread.
 
 #include <condition_variable>
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include <thread>
 
 #include "exporter/core/clock.h"
+#include "exporter/source/soci_event_log.h"
 
 namespace pipeline_exporter {
 
@@ -22,8 +24,7 @@ struct DemoOptions {
 
 class DemoSimulator {
  public:
-  DemoSimulator(std::string connect_string, std::string table, const Clock& clock,
-                DemoOptions options);
+  DemoSimulator(SociEventLog& log, const Clock& clock, DemoOptions options);
   ~DemoSimulator();
   DemoSimulator(const DemoSimulator&) = delete;
   DemoSimulator& operator=(const DemoSimulator&) = delete;
@@ -34,8 +35,7 @@ class DemoSimulator {
  private:
   void Run();
 
-  std::string connect_string_;
-  std::string table_;
+  SociEventLog& log_;
   const Clock& clock_;
   DemoOptions options_;
   std::mutex mu_;

@@ -11,10 +11,11 @@
 namespace pipeline_exporter {
 
 Tailer::Tailer(PipelineStore& store, EventSource& source, ReplayLocator& locator,
-               const Clock& clock, TailerOptions options)
+               BatchRunReader& runs, const Clock& clock, TailerOptions options)
     : store_(store),
       source_(source),
       locator_(locator),
+      runs_(runs),
       clock_(clock),
       options_(options),
       tracker_(options.gap_grace_ms) {}
@@ -70,7 +71,10 @@ bool Tailer::PollOnce() {
       for (StageEvent& e : fetched.events) {
         if (tracker_.Accept(e.id, db_now)) fresh.push_back(std::move(e));
       }
-      if (!fresh.empty()) LogRejected(store_.Apply(fresh));
+      if (!fresh.empty()) {
+        LateJoin(fresh, db_now);
+        LogRejected(store_.Apply(fresh));
+      }
       if (fetched.events.size() < options_.fetch_limit) break;
       std::lock_guard lock(mu_);
       if (stop_) break;
@@ -110,9 +114,37 @@ void Tailer::Replay() {
   const std::int64_t cutoff = clock_.Now() - options_.replay_ms;
   const std::int64_t after = locator_.StartAfterId(cutoff);
   tracker_.Reset(after);
+  replay_floor_ = after;
   replayed_ = true;
   spdlog::info("pipeline={} msg=\"replaying event log\" after_id={} window_ms={}", store_.name(),
                after, options_.replay_ms);
+}
+
+void Tailer::LateJoin(const std::vector<StageEvent>& fresh, std::int64_t db_now) {
+  std::vector<std::int64_t> met;
+  for (const StageEvent& e : fresh) {
+    if (std::find(met.begin(), met.end(), e.batch_id) != met.end()) continue;
+    met.push_back(e.batch_id);
+    // A batch_start begins a run: nothing earlier belongs to it.
+    if (e.event_type == "batch_start" || store_.Knows(e.batch_id)) continue;
+    RunPage page;
+    page.batch_id = e.batch_id;
+    page.before_id = e.id;
+    page.limit = options_.fetch_limit;
+    for (;;) {
+      std::vector<StageEvent> rows = runs_.ReadRun(page);
+      const bool more = rows.size() >= page.limit;
+      if (!rows.empty()) page.after_id = rows.back().id;
+      // Rows the tail has read already (gaps aside) were applied, or rejected, then.
+      std::vector<StageEvent> unread;
+      unread.reserve(rows.size());
+      for (StageEvent& r : rows) {
+        if (r.id <= replay_floor_ || tracker_.Accept(r.id, db_now)) unread.push_back(std::move(r));
+      }
+      if (!unread.empty()) LogRejected(store_.Apply(unread, /*live=*/false));
+      if (!more) break;
+    }
+  }
 }
 
 void Tailer::HandleRegression(std::int64_t max_id) {

@@ -2,7 +2,11 @@
 // Follows one pipeline's event log: on start it replays the configured window, then polls
 // for rows after its high-water mark (and for ids still missing below it, see IdTracker)
 // every poll interval, applies each row exactly once to the PipelineStore and records every
-// poll's outcome there. When the table's ids go backwards (truncated or recreated) it
+// poll's outcome there. Late join (SPEC §3): when it meets a row of a batch the store holds
+// no rows of (and that row is not a batch_start), it first reads that batch's earlier rows
+// from the start of its latest run, so no view shows half a run — this is also how the
+// replay completes batches that began before the window.
+// When the table's ids go backwards (truncated or recreated) it
 // resets the store and replays. A failing database is retried with
 // capped exponential backoff; bad rows are counted by the store and logged rate-limited.
 // Owns its polling thread (non-copyable); borrows the store, source, locator and clock,
@@ -17,6 +21,7 @@
 #include <mutex>
 #include <thread>
 
+#include "exporter/core/batch_run_reader.h"
 #include "exporter/core/clock.h"
 #include "exporter/core/id_tracker.h"
 #include "exporter/core/invalid_reason.h"
@@ -38,8 +43,8 @@ struct TailerOptions {
 
 class Tailer {
  public:
-  Tailer(PipelineStore& store, EventSource& source, ReplayLocator& locator, const Clock& clock,
-         TailerOptions options);
+  Tailer(PipelineStore& store, EventSource& source, ReplayLocator& locator,
+         BatchRunReader& runs, const Clock& clock, TailerOptions options);
   ~Tailer();
   Tailer(const Tailer&) = delete;
   Tailer& operator=(const Tailer&) = delete;
@@ -61,13 +66,17 @@ class Tailer {
   PipelineStore& store_;
   EventSource& source_;
   ReplayLocator& locator_;
+  BatchRunReader& runs_;
   const Clock& clock_;
   const TailerOptions options_;
 
   void Replay();
   void HandleRegression(std::int64_t max_id);
+  // Reads and applies (quietly) the earlier rows of the batches `fresh` meets late.
+  void LateJoin(const std::vector<StageEvent>& fresh, std::int64_t db_now);
 
   bool replayed_ = false;
+  std::int64_t replay_floor_ = 0;  // rows up to this id were never read by the tail
   IdTracker tracker_;
   int consecutive_failures_ = 0;
   LogRateLimiter error_log_{10000};

@@ -9,6 +9,7 @@ namespace {
 
 std::optional<std::string> Env(const std::string& name) {
   if (name == "DB_PASSWORD") return std::string("s3cret");
+  if (name == "INGEST_TOKEN") return std::string("t0ken");
   return std::nullopt;
 }
 
@@ -41,7 +42,7 @@ web:
   grafana_url: "http://grafana.example/d/pipeline"
 ingest:
   enabled: true
-  token: "${MISSING_TOKEN}"
+  token: "${INGEST_TOKEN}"
 histogram_buckets: [0.5, 1, 10]
 )");
   ASSERT_EQ(c.pipelines.size(), 1u);
@@ -57,7 +58,7 @@ histogram_buckets: [0.5, 1, 10]
   EXPECT_EQ(p.spec.histogram_buckets, (std::vector<double>{0.5, 1, 10}));
   EXPECT_EQ(c.web.max_sse_clients, 10u);
   EXPECT_TRUE(c.ingest.enabled);
-  EXPECT_EQ(c.ingest.token, "");
+  EXPECT_EQ(c.ingest.token, "t0ken");
 }
 
 TEST(ConfigLoaderTest, DefaultsApplyToOmittedKeys) {
@@ -107,6 +108,11 @@ TEST(ConfigLoaderTest, ErrorsNameTheKey) {
   EXPECT_EQ(ErrorOf("pipelines:\n  - ? [a]\n    : 1\n"), "pipelines[0]: keys must be plain names");
   EXPECT_EQ(ErrorOf("ingest:\n  enabled: yes please\npipelines:\n  - name: p\n"),
             "ingest.enabled: must be true or false, got \"yes please\"");
+  // An enabled ingest whose token is empty (an unset variable) would take anyone's events.
+  EXPECT_EQ(ErrorOf("ingest:\n  enabled: true\n  token: \"${UNSET_TOKEN}\"\npipelines:\n"
+                    "  - name: p\n")
+                .rfind("ingest.token: must not be empty when ingest.enabled is true", 0),
+            0u);
 }
 
 TEST(ConfigLoaderTest, FileErrorsStartWithThePath) {

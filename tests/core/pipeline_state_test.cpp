@@ -88,7 +88,7 @@ TEST(PipelineStateTest, LateEventsOfAnOlderBatchDoNotTakeOverTheGauges) {
   state.Apply(Ev(3, 1, "stt", "file_complete").File("a"));
   const auto snap = state.Snapshot(kT0);
   EXPECT_EQ(snap.current_batch->id, 2);
-  EXPECT_EQ(StageOf(snap, "stt").files, 9);
+  EXPECT_EQ(StageOf(snap, "stt").total, 9);
   EXPECT_EQ(StageOf(snap, "stt").processed, 0);
   EXPECT_EQ(StageOf(snap, "stt").files_completed_total, 1u);
 }
@@ -210,6 +210,105 @@ TEST(PipelineStateTest, ReplayingTheSameLogGivesTheSameState) {
   EXPECT_EQ(StageOf(sa, "stt").failed, 3);
 }
 
+TEST(PipelineStateTest, ACorrectedOutcomeWinsAndCountsInBoth) {
+  PipelineState state(Spec());
+  state.Apply(Ev(1, 1, "", "batch_start"));
+  state.Apply(Ev(2, 1, "stt", "stage_start").Total(3));
+  state.Apply(Ev(3, 1, "", "batch_failed"));
+  EXPECT_EQ(StageOf(state.Snapshot(kT0), "stt").status, StageStatus::kFailed);
+  state.Apply(Ev(4, 1, "", "batch_complete"));
+  auto snap = state.Snapshot(kT0);
+  EXPECT_EQ(snap.current_batch->status, BatchStatus::kComplete);
+  EXPECT_EQ(snap.batches_failed_total, 1u);
+  EXPECT_EQ(snap.batches_complete_total, 1u);
+  // The stage ended with the batch, so it follows the correction.
+  EXPECT_EQ(StageOf(snap, "stt").status, StageStatus::kComplete);
+  state.Apply(Ev(5, 1, "", "batch_failed"));
+  snap = state.Snapshot(kT0);
+  EXPECT_EQ(snap.current_batch->status, BatchStatus::kFailed);
+  EXPECT_EQ(snap.batches_failed_total, 2u);
+}
+
+TEST(PipelineStateTest, BatchCompleteEndsStagesStillProcessing) {
+  PipelineState state(Spec());
+  state.Apply(Ev(1, 1, "stt", "stage_start", kT0).Total(10));
+  state.Apply(Ev(2, 1, "stt", "file_complete", kT0 + 1000).File("a"));
+  state.Apply(Ev(3, 1, "", "batch_complete", kT0 + 5000));
+  const auto& stt = StageOf(state.Snapshot(kT0 + 3'600'000), "stt");
+  EXPECT_EQ(stt.status, StageStatus::kComplete);
+  EXPECT_DOUBLE_EQ(*stt.duration_seconds, 5.0);  // not still growing an hour later
+  EXPECT_EQ(stt.eta_seconds, 0.0);
+  EXPECT_EQ(stt.processed, 1);
+}
+
+TEST(PipelineStateTest, AReusedBatchIdStartsANewRunAndBecomesCurrent) {
+  PipelineState state(Spec());
+  state.Apply(Ev(1, 42, "", "batch_start").Total(10));
+  state.Apply(Ev(2, 42, "stt", "stage_start").Total(10));
+  state.Apply(Ev(3, 42, "stt", "stage_complete").Processed(10).Failed(0));
+  state.Apply(Ev(4, 42, "", "batch_complete"));
+  state.Apply(Ev(5, 43, "", "batch_start").Total(5));
+  EXPECT_EQ(*state.current_batch_id(), 43);
+  // Days later batch 42 runs again.
+  state.Apply(Ev(6, 42, "", "batch_start").Total(100));
+  state.Apply(Ev(7, 42, "stt", "stage_start").Total(100));
+  state.Apply(Ev(8, 42, "stt", "file_complete").File("x"));
+  const auto snap = state.Snapshot(kT0);
+  EXPECT_EQ(snap.current_batch->id, 42);
+  EXPECT_EQ(snap.current_batch->run_start_id, 6);
+  EXPECT_EQ(snap.current_batch->status, BatchStatus::kRunning);
+  EXPECT_EQ(snap.current_batch->files, 100);
+  EXPECT_EQ(StageOf(snap, "stt").processed, 1);  // not the old run's 10
+  EXPECT_EQ(StageOf(snap, "stt").total, 100);
+  EXPECT_EQ(snap.batches_complete_total, 1u);
+  // A row of the old run that commits late changes nothing.
+  state.Apply(Ev(3, 42, "stt", "stage_complete").Processed(10).Failed(0));
+  EXPECT_EQ(StageOf(state.Snapshot(kT0), "stt").processed, 1);
+}
+
+TEST(PipelineStateTest, HistoryIsNewestRunFirstWithSumsOfTheStages) {
+  PipelineState state(Spec());
+  state.Apply(Ev(1, 7, "", "batch_start", kT0).Total(4));
+  state.Apply(Ev(2, 7, "stt", "stage_start", kT0).Total(4));
+  state.Apply(Ev(3, 7, "stt", "file_complete", kT0).File("a"));
+  state.Apply(Ev(4, 7, "stt", "file_complete", kT0).File("a"));  // a duplicate counts once
+  state.Apply(Ev(5, 7, "stt", "error", kT0).File("b"));
+  state.Apply(Ev(6, 7, "stt", "file_complete", kT0).File("b"));  // retried: now processed
+  state.Apply(Ev(7, 7, "denoise", "error", kT0).File("c"));
+  state.Apply(Ev(8, 3, "", "batch_start", kT0 + 1000));  // a lower batch id started later
+  state.Apply(Ev(9, 7, "", "batch_complete", kT0 + 10'000));
+  const auto lines = state.History(std::nullopt, 10, kT0 + 20'000);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0].id, 3);
+  EXPECT_EQ(lines[1].id, 7);
+  EXPECT_EQ(lines[1].status, BatchStatus::kComplete);
+  EXPECT_EQ(lines[1].files_processed, 2);
+  EXPECT_EQ(lines[1].files_failed, 1);
+  EXPECT_DOUBLE_EQ(lines[1].duration_seconds, 10.0);
+  ASSERT_EQ(lines[1].stages.size(), 2u);
+  EXPECT_EQ(lines[1].stages[0].id, "denoise");
+  // A file error is a file event: the stage was processing, and ended with the batch.
+  EXPECT_EQ(lines[1].stages[0].status, StageStatus::kComplete);
+  EXPECT_EQ(lines[1].stages[0].failed, 1);
+  EXPECT_EQ(lines[1].stages[1].processed, 2);
+  // The cursor pages on.
+  const auto older = state.History(lines[0].run_start_id, 10, kT0);
+  ASSERT_EQ(older.size(), 1u);
+  EXPECT_EQ(older[0].id, 7);
+  EXPECT_TRUE(state.History(lines[1].run_start_id, 10, kT0).empty());
+}
+
+TEST(PipelineStateTest, SnapshotOfAnyHeldBatch) {
+  PipelineState state(Spec());
+  state.Apply(Ev(1, 1, "stt", "stage_start").Total(5));
+  state.Apply(Ev(2, 2, "stt", "stage_start").Total(9));
+  const auto one = state.SnapshotOfBatch(1, kT0);
+  ASSERT_TRUE(one);
+  EXPECT_EQ(one->current_batch->id, 1);
+  EXPECT_EQ(StageOf(*one, "stt").total, 5);
+  EXPECT_FALSE(state.SnapshotOfBatch(3, kT0));
+}
+
 TEST(PipelineStateTest, OldBatchesAreForgottenBeyondTheLimit) {
   PipelineSpec spec = Spec();
   spec.max_batches_kept = 3;
@@ -218,6 +317,10 @@ TEST(PipelineStateTest, OldBatchesAreForgottenBeyondTheLimit) {
   EXPECT_EQ(*state.current_batch_id(), 10);
   EXPECT_FALSE(state.FindBatch(1));
   EXPECT_TRUE(state.FindBatch(9));
+  // Forgotten, but known: its rows have been read (the tail does not join it again).
+  EXPECT_TRUE(state.Knows(1));
+  EXPECT_FALSE(state.Holds(1));
+  EXPECT_FALSE(state.Knows(11));
 }
 
 }  // namespace

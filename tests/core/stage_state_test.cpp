@@ -124,7 +124,7 @@ TEST_F(StageStateTest, StageFailedEndsTheStage) {
   Apply(Ev(2, 1, "stt", "stage_failed", kT0 + 4000));
   EXPECT_EQ(stage_.status(), StageStatus::kFailed);
   EXPECT_DOUBLE_EQ(*stage_.DurationSeconds(kT0 + 100'000), 4.0);
-  EXPECT_FALSE(stage_.EtaSeconds(kT0 + 100'000));
+  EXPECT_EQ(*stage_.EtaSeconds(kT0 + 100'000), 0.0);  // ended: nothing remains
 }
 
 TEST_F(StageStateTest, DurationGrowsWithTheClockWhileProcessing) {
@@ -152,14 +152,40 @@ TEST_F(StageStateTest, EtaUnknownWithoutTotal) {
   EXPECT_FALSE(stage_.EtaSeconds(kT0 + 1000));
 }
 
-TEST_F(StageStateTest, FailIfProcessingOnlyAffectsRunningStages) {
+TEST_F(StageStateTest, EndWithBatchOnlyEndsRunningStages) {
   Apply(Ev(1, 1, "stt", "stage_start", kT0).Total(10));
-  stage_.FailIfProcessing(kT0 + 3000);
+  stage_.EndWithBatch(BatchStatus::kFailed, kT0 + 3000);
   EXPECT_EQ(stage_.status(), StageStatus::kFailed);
+  EXPECT_DOUBLE_EQ(*stage_.DurationSeconds(kT0 + 60'000), 3.0);
+  EXPECT_EQ(*stage_.EtaSeconds(kT0 + 60'000), 0.0);
+  // A corrected outcome moves a stage that ended with the batch along.
+  stage_.EndWithBatch(BatchStatus::kComplete, kT0 + 4000);
+  EXPECT_EQ(stage_.status(), StageStatus::kComplete);
+  EXPECT_DOUBLE_EQ(*stage_.DurationSeconds(kT0 + 60'000), 4.0);
   StageState done(1000);
   done.Apply(Ev(1, 1, "x", "stage_complete"), EventType::kStageComplete);
-  done.FailIfProcessing(kT0);
+  done.EndWithBatch(BatchStatus::kFailed, kT0);
   EXPECT_EQ(done.status(), StageStatus::kComplete);
+  StageState pending(1000);
+  pending.EndWithBatch(BatchStatus::kComplete, kT0);
+  EXPECT_EQ(pending.status(), StageStatus::kPending);
+}
+
+TEST_F(StageStateTest, StageStartAfterTheEndStartsANewRun) {
+  Apply(Ev(1, 1, "stt", "stage_start", kT0).Total(10));
+  Apply(Ev(2, 1, "stt", "file_complete", kT0 + 1000).File("a"));
+  Apply(Ev(3, 1, "stt", "stage_complete", kT0 + 2000).Processed(10).Failed(0));
+  EXPECT_EQ(stage_.processed(), 10);
+  Apply(Ev(4, 1, "stt", "stage_start", kT0 + 10'000).Total(4));
+  EXPECT_EQ(stage_.status(), StageStatus::kProcessing);
+  EXPECT_EQ(*stage_.total(), 4);
+  EXPECT_EQ(stage_.processed(), 0);  // the old final count is gone
+  EXPECT_DOUBLE_EQ(*stage_.DurationSeconds(kT0 + 11'000), 1.0);
+  Apply(Ev(5, 1, "stt", "file_complete", kT0 + 10'500).File("a"));
+  EXPECT_EQ(stage_.processed(), 1);  // the same file counts again in the new run
+  // A second stage_start while processing is not a new run.
+  Apply(Ev(6, 1, "stt", "stage_start", kT0 + 10'600).Total(4));
+  EXPECT_EQ(stage_.processed(), 1);
 }
 
 TEST_F(StageStateTest, CompactKeepsTheFigures) {

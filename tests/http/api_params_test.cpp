@@ -40,7 +40,7 @@ TEST(ApiParamsTest, LogFiltersAreDecodedAndChecked) {
   ASSERT_TRUE(f) << error.body;
   EXPECT_EQ(f->batch_id, 3);
   EXPECT_EQ(*f->stage, "sp\xC3\xBCl");
-  EXPECT_EQ(*f->event_type, "error");
+  EXPECT_EQ(f->event_types, std::vector<std::string>{"error"});
   EXPECT_EQ(*f->search, "'; DROP TABLE x;--");  // bound as a parameter by the caller
   EXPECT_EQ(*f->before_id, 9);
   EXPECT_EQ(f->limit, 5u);

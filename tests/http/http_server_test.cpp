@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "exporter/http/http_metrics.h"
 #include "tests/fakes/http_client.h"
 
 namespace pipeline_exporter {
@@ -15,19 +16,48 @@ class HttpServerTest : public ::testing::Test {
     o.num_threads = 4;
     o.max_body_bytes = 1000;
     server_ = std::make_unique<HttpServer>(o);
-    server_->Handle("/echo", [](const HttpRequest& r) {
+    auto echo = [](const HttpRequest& r) {
       HttpResponse resp;
       resp.body = r.method + " " + r.Param("q").value_or("-") + " " + r.body + " " +
                   r.Header("x-test").value_or("-");
       return resp;
-    });
-    server_->Handle("/boom",
-                    [](const HttpRequest&) -> HttpResponse { throw std::runtime_error("kaput"); });
+    };
+    server_->Handle("echo", "/echo", {echo, echo, {}});
+    server_->Handle("boom", "/boom",
+                    {[](const HttpRequest&) -> HttpResponse {
+                       throw std::runtime_error("SELECT secret FROM users");
+                     },
+                     {},
+                     {}});
+    server_->Handle("read_only", "/read-only",
+                    {[](const HttpRequest&) { return HttpResponse{}; }, {}, {}});
+    server_->Handle("stream", "/stream",
+                    {{}, {}, [](const HttpRequest&, HttpStream& out) {
+                       if (!out.Begin(200, {{"Content-Type", "text/plain"}}, true)) return;
+                       out.Write("one,");
+                       out.Write("two");
+                     }});
+    server_->SetMetrics(&metrics_);
     server_->Start();
     ASSERT_GT(server_->port(), 0);
   }
+  HttpMetrics metrics_;
   std::unique_ptr<HttpServer> server_;
 };
+
+std::string Exposition(const HttpMetrics& m) {
+  std::string out;
+  for (const auto& f : m.Collect()) {
+    for (const auto& c : f.metric) {
+      std::string labels;
+      for (const auto& l : c.label) labels += l.name + "=" + l.value + ",";
+      const double v = f.type == prometheus::MetricType::Counter ? c.counter.value
+                                                                 : double(c.histogram.sample_count);
+      out += f.name + "{" + labels + "} " + std::to_string(static_cast<long long>(v)) + "\n";
+    }
+  }
+  return out;
+}
 
 TEST_F(HttpServerTest, PortZeroPicksAFreePort) { EXPECT_NE(server_->port(), 0); }
 
@@ -51,10 +81,51 @@ TEST_F(HttpServerTest, UnknownPathIsAJson404WithSecurityHeaders) {
   EXPECT_TRUE(r.Header("access-control-allow-origin").empty());
 }
 
-TEST_F(HttpServerTest, HandlerExceptionsBecomeJson500) {
+TEST_F(HttpServerTest, HandlerExceptionsBecomeAGeneric500WithARequestId) {
   const auto r = HttpGet(server_->port(), "/boom");
   EXPECT_EQ(r.status, 500);
-  EXPECT_NE(r.body.find("kaput"), std::string::npos);
+  // What went wrong stays in the log: the client gets the id to quote.
+  EXPECT_EQ(r.body.find("SELECT"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("request id " + r.Header("x-request-id")), std::string::npos) << r.body;
+  EXPECT_FALSE(r.Header("x-request-id").empty());
+}
+
+TEST_F(HttpServerTest, TheFrameworkDispatchesTheMethod) {
+  const auto post = HttpRequestRaw(server_->port(), "POST", "/read-only", "x", {});
+  EXPECT_EQ(post.status, 405);
+  EXPECT_EQ(post.Header("allow"), "GET, HEAD");
+  const auto del = HttpRequestRaw(server_->port(), "DELETE", "/echo", "", {});
+  EXPECT_EQ(del.status, 405);
+  EXPECT_EQ(del.Header("allow"), "GET, HEAD, POST");
+  EXPECT_EQ(HttpRequestRaw(server_->port(), "HEAD", "/read-only", "", {}).status, 200);
+}
+
+TEST_F(HttpServerTest, StreamsAreChunked) {
+  const auto r = HttpGet(server_->port(), "/stream");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.Header("transfer-encoding"), "chunked");
+  EXPECT_EQ(r.body, "one,two");
+}
+
+TEST_F(HttpServerTest, EveryRequestIsCountedPerHandlerAndCode) {
+  HttpGet(server_->port(), "/echo");
+  HttpGet(server_->port(), "/echo");
+  HttpGet(server_->port(), "/boom");
+  HttpGet(server_->port(), "/nope");
+  HttpRequestRaw(server_->port(), "POST", "/echo", std::string(5000, 'x'), {});
+  const std::string text = Exposition(metrics_);
+  EXPECT_NE(text.find("pipeline_exporter_http_requests_total{handler=echo,code=200,} 2"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("pipeline_exporter_http_requests_total{handler=boom,code=500,} 1"),
+            std::string::npos);
+  EXPECT_NE(text.find("pipeline_exporter_http_requests_total{handler=not_found,code=404,} 1"),
+            std::string::npos);
+  EXPECT_NE(text.find("pipeline_exporter_http_requests_total{handler=echo,code=413,} 1"),
+            std::string::npos);
+  EXPECT_NE(text.find("pipeline_exporter_http_request_duration_seconds{handler=echo,} 3"),
+            std::string::npos)
+      << text;
 }
 
 TEST_F(HttpServerTest, BodiesOverTheLimitAreRefused) {
@@ -84,11 +155,13 @@ TEST(HttpServerProxyTest, XRealIpIsBelievedOnlyFromATrustedProxy) {
     o.num_threads = 2;
     o.trusted_proxies = std::move(trusted);
     auto s = std::make_unique<HttpServer>(o);
-    s->Handle("/who", [](const HttpRequest& r) {
-      HttpResponse resp;
-      resp.body = r.remote_addr;
-      return resp;
-    });
+    s->Handle("who", "/who", {[](const HttpRequest& r) {
+                                HttpResponse resp;
+                                resp.body = r.remote_addr;
+                                return resp;
+                              },
+                              {},
+                              {}});
     s->Start();
     return s;
   };

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "exporter/core/pipeline_state.h"
-#include "exporter/source/event_row.h"
+#include "exporter/core/stage_event.h"
 
 namespace pipeline_exporter {
 namespace {
@@ -22,8 +22,11 @@ struct Harness {
   void Run(std::int64_t ms) {
     for (std::int64_t t = 0; t < ms; t += 100) {
       now += 100;
-      for (const EventRow& r : scenario.Advance(100, now)) {
-        const StageEvent e = AsStageEvent(r, ++id, now);
+      for (const StageEvent& r : scenario.Advance(100, now)) {
+        // As the tail reads it back: with the id and time the database gives it.
+        StageEvent e = r;
+        e.id = ++id;
+        e.timestamp_ms = now;
         types.insert(r.event_type);
         if (r.response) ++with_response;
         EXPECT_FALSE(state->Apply(e)) << "the demo wrote an invalid row: " << r.event_type;

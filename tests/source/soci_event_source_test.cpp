@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 
-#include "exporter/source/event_writer.h"
+#include "tests/fakes/fake_clock.h"
 #include "exporter/source/schema_bootstrap.h"
 #include "tests/fakes/temp_dir.h"
 
@@ -19,6 +19,8 @@ class SociEventSourceTest : public ::testing::Test {
   TempDir dir_;
   std::string cs_;
   soci::session sql_;
+  FakeClock clock_;
+  Database db_{cs_, "batchExecutionLog", clock_};
 };
 
 TEST_F(SociEventSourceTest, BootstrapIsIdempotent) {
@@ -35,7 +37,7 @@ TEST_F(SociEventSourceTest, ReadsRowsInIdOrderWithUtcMilliseconds) {
   sql_ << "INSERT INTO batchExecutionLog (batchId, stage, eventType, fileName, gpuIp, durationMs, "
           "requestPayload, response, timestamp) VALUES (3, 'stt', 'file_complete', 'a.wav', "
           "'10.0.0.1', 1234, '{\"big\":1}', '{\"text\":\"hi\"}', '2024-01-13T08:00:01.999Z')";
-  SociEventSource source(cs_, "batchExecutionLog");
+  SociEventSource source(db_);
   const FetchResult r = source.FetchAfter(0, {}, 100);
   ASSERT_EQ(r.events.size(), 2u);
   const StageEvent& a = r.events[0];
@@ -66,7 +68,7 @@ TEST_F(SociEventSourceTest, FetchesMissingIdsBelowTheMark) {
   for (int i = 0; i < 5; ++i) {
     sql_ << "INSERT INTO batchExecutionLog (batchId, stage, eventType) VALUES (1, 'a', 'info')";
   }
-  SociEventSource source(cs_, "batchExecutionLog");
+  SociEventSource source(db_);
   const auto r = source.FetchAfter(4, {1, 3}, 100);
   ASSERT_EQ(r.events.size(), 3u);
   EXPECT_EQ(r.events[0].id, 1);
@@ -82,7 +84,7 @@ TEST_F(SociEventSourceTest, BatchStartMetadataIsReadButCapped) {
   sql_ << "INSERT INTO batchExecutionLog (batchId, eventType, requestPayload) VALUES (2, "
           "'batch_start', :p)",
       soci::use(big);
-  SociEventSource source(cs_, "batchExecutionLog");
+  SociEventSource source(db_);
   const auto r = source.FetchAfter(0, {}, 10);
   ASSERT_EQ(r.events.size(), 2u);
   EXPECT_EQ(r.events[0].batch_metadata, "{\"batchDate\":\"2024-01-13\"}");
@@ -92,55 +94,42 @@ TEST_F(SociEventSourceTest, BatchStartMetadataIsReadButCapped) {
 TEST_F(SociEventSourceTest, UnparsableTimestampBecomesZeroForTheValidator) {
   sql_ << "INSERT INTO batchExecutionLog (batchId, stage, eventType, timestamp) VALUES (1, 'a', "
           "'stage_start', 'yesterday-ish')";
-  SociEventSource source(cs_, "batchExecutionLog");
+  SociEventSource source(db_);
   const auto r = source.FetchAfter(0, {}, 10);
   ASSERT_EQ(r.events.size(), 1u);
   EXPECT_EQ(r.events[0].timestamp_ms, 0);
 }
 
-TEST_F(SociEventSourceTest, ReplayStartsAtTheFirstEventOfActiveBatches) {
+TEST_F(SociEventSourceTest, ReplayStartsAtTheFirstRowInsideTheWindow) {
   sql_ << "INSERT INTO batchExecutionLog (batchId, stage, eventType, timestamp) VALUES "
           "(1, 'a', 'stage_start', '2024-01-01 00:00:00.000'), "
           "(2, 'a', 'stage_start', '2024-01-05 00:00:00.000'), "
           "(1, 'a', 'stage_complete', '2024-01-06 00:00:00.000'), "
           "(2, 'a', 'stage_complete', '2024-01-10 00:00:00.000')";
-  SociEventSource source(cs_, "batchExecutionLog");
-  // Cutoff 2024-01-08: only batch 2 has events after it; it began at id 2.
-  EXPECT_EQ(source.StartAfterId(1704672000000), 1);
-  // Cutoff 2024-01-05 12:00: batches 1 and 2 are active → from id 1.
-  EXPECT_EQ(source.StartAfterId(1704456000000), 0);
+  SociEventSource source(db_);
+  // Cutoff 2024-01-08: the first row inside is id 4 (the late join reads batch 2 from its
+  // start when the tail meets it).
+  EXPECT_EQ(source.StartAfterId(1704672000000), 3);
+  // Cutoff 2024-01-05 12:00: from id 3.
+  EXPECT_EQ(source.StartAfterId(1704456000000), 2);
+  // The whole log inside the window: from the oldest row.
+  EXPECT_EQ(source.StartAfterId(1700000000000), 0);
   // Nothing newer than the cutoff: start after the newest row.
   EXPECT_EQ(source.StartAfterId(1800000000000), 4);
 }
 
 TEST_F(SociEventSourceTest, MissingDatabaseTableFailsWithAMessageAndRecovers) {
-  SociEventSource source(cs_, "noSuchTable");
+  Database db(cs_, "noSuchTable", clock_);
+  SociEventSource source(db);
   EXPECT_THROW(source.FetchAfter(0, {}, 10), std::exception);
   EnsureEventTable(cs_, "noSuchTable");
   EXPECT_NO_THROW(source.FetchAfter(0, {}, 10));
 }
 
-TEST_F(SociEventSourceTest, WriterInsertsAllOrNothingAndReturnsIds) {
-  EventWriter writer(cs_, "batchExecutionLog");
-  EventRow row;
-  row.batch_id = 9;
-  row.stage = "stt";
-  row.event_type = "file_complete";
-  row.file_name = "a.wav";
-  row.request_payload = "{\"q\":1}";
-  const auto ids = writer.Insert({row, row});
-  EXPECT_EQ(ids, (std::vector<std::int64_t>{1, 2}));
-  EXPECT_EQ(writer.MaxBatchId(), 9);
-  SociEventSource source(cs_, "batchExecutionLog");
-  const auto r = source.FetchAfter(0, {}, 10);
-  ASSERT_EQ(r.events.size(), 2u);
-  EXPECT_GT(r.events[0].timestamp_ms, 1700000000000);  // the database default: now
-  EXPECT_FALSE(r.events[0].total_files);
-}
-
 TEST(SociEventSourceConstructionTest, RejectsUnknownDatabasesAndUnsafeTableNames) {
-  EXPECT_THROW(SociEventSource("oracle://x", "t"), std::invalid_argument);
-  EXPECT_THROW(SociEventSource("sqlite3://db=x.db", "t; DROP TABLE t"), std::invalid_argument);
+  FakeClock clock;
+  EXPECT_THROW(Database("oracle://x", "t", clock), std::invalid_argument);
+  EXPECT_THROW(Database("sqlite3://db=x.db", "t; DROP TABLE t", clock), std::invalid_argument);
 }
 
 }  // namespace

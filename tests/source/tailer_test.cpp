@@ -6,7 +6,7 @@
 
 #include "tests/fakes/event_builder.h"
 #include "tests/fakes/fake_clock.h"
-#include "tests/fakes/fake_event_source.h"
+#include "tests/fakes/fake_event_log.h"
 #include "tests/fakes/wait.h"
 
 namespace pipeline_exporter {
@@ -22,7 +22,7 @@ class TailerTest : public ::testing::Test {
     s.name = "p";
     return s;
   }
-  Tailer MakeTailer(TailerOptions o = {}) { return Tailer(store_, source_, source_, clock_, o); }
+  Tailer MakeTailer(TailerOptions o = {}) { return Tailer(store_, source_, source_, source_, clock_, o); }
   std::uint64_t Invalid(InvalidReason r) {
     return store_.Snapshot().invalid_events_total[static_cast<std::size_t>(r)];
   }
@@ -34,7 +34,7 @@ class TailerTest : public ::testing::Test {
   }
 
   FakeClock clock_{kNow};
-  FakeEventSource source_;
+  FakeEventLog source_;
   PipelineStore store_;
 };
 
@@ -126,7 +126,7 @@ TEST_F(TailerTest, ReplayStartsAtTheFirstEventOfBatchesActiveInTheWindow) {
   const auto snap = store_.Snapshot();
   EXPECT_EQ(snap.current_batch->id, 2);
   EXPECT_EQ(snap.stages[0].processed, 2);
-  EXPECT_EQ(snap.stages[0].files, 3);
+  EXPECT_EQ(snap.stages[0].total, 3);
   EXPECT_EQ(snap.stages[0].files_completed_total, 2u);  // batch 1 was not read
 }
 

@@ -1,0 +1,145 @@
+#include "exporter/http/batch_handler.h"
+
+#include "exporter/core/batch_fold.h"
+#include "exporter/core/error_groups.h"
+#include "exporter/http/api_json.h"
+#include "exporter/http/api_params.h"
+
+namespace pipeline_exporter {
+
+void BatchHandler::Get(const HttpRequest& r, HttpStream& out) const {
+  // /api/batch/{id}/{what}
+  const std::string rest = r.path.substr(std::string("/api/batch/").size());
+  const auto slash = rest.find('/');
+  const auto batch_id = ParsePositiveId(rest.substr(0, slash));
+  const std::string what = slash == std::string::npos ? "" : rest.substr(slash + 1);
+  if (!batch_id) {
+    out.Respond(HttpResponse::JsonError(400, "invalid batch id", rest.substr(0, slash)));
+    return;
+  }
+  HttpResponse error;
+  const ApiPipeline* p = registry_.Resolve(r, &error);
+  if (!p) {
+    out.Respond(error);
+  } else if (what == "stats") {
+    out.Respond(Stats(*p, *batch_id));
+  } else if (what == "logs") {
+    out.Respond(Logs(r, *p, *batch_id));
+  } else if (what == "errors") {
+    out.Respond(Errors(*p, *batch_id));
+  } else if (what == "export") {
+    Export(*p, *batch_id, out);
+  } else {
+    out.Respond(HttpResponse::JsonError(404, "not found", r.path));
+  }
+}
+
+HttpResponse BatchHandler::Stats(const ApiPipeline& p, std::int64_t batch_id) const {
+  std::optional<PipelineSnapshot> snap = p.store->SnapshotOfBatch(batch_id);
+  if (!snap) {
+    const PipelineState state = FoldBatchRun(p.store->spec(), *p.runs, batch_id);
+    snap = state.SnapshotOfBatch(batch_id, p.store->Snapshot().taken_ms);
+    if (!snap) return HttpResponse::JsonError(404, "no such batch", std::to_string(batch_id));
+    snap->tail = p.store->Snapshot().tail;
+  }
+  return JsonResponse(Dump(SnapshotJson(*snap)));
+}
+
+HttpResponse BatchHandler::Logs(const HttpRequest& r, const ApiPipeline& p,
+                                std::int64_t batch_id) const {
+  HttpResponse error;
+  const auto f = LogFilterParams(r, batch_id, &error);
+  if (!f) return error;
+  Json list = Json::array();
+  const auto rows = p.search->Search(*f);
+  for (const auto& row : rows) list.push_back(EventJson(row));
+  Json body;
+  body["events"] = std::move(list);
+  body["nextBeforeId"] = rows.size() == f->limit ? Json(rows.back().id) : Json(nullptr);
+  return JsonResponse(Dump(body));
+}
+
+HttpResponse BatchHandler::Errors(const ApiPipeline& p, std::int64_t batch_id) const {
+  // The latest run's errors: its first row says where it starts.
+  RunPage first;
+  first.batch_id = batch_id;
+  first.limit = 1;
+  const auto run = p.runs->ReadRun(first);
+  if (run.empty()) return HttpResponse::JsonError(404, "no such batch", std::to_string(batch_id));
+  const std::int64_t run_start = run.front().id;
+  ErrorGroups groups;
+  LogFilter f;
+  f.batch_id = batch_id;
+  f.event_types = {"error", "stage_failed", "batch_failed"};
+  f.limit = options_.error_page_rows;
+  std::size_t read = 0;
+  bool cut = false;
+  for (;;) {
+    const auto rows = p.search->Search(f);
+    bool done = rows.size() < f.limit;
+    for (const StageEvent& row : rows) {
+      if (row.id < run_start) {
+        done = true;
+        break;
+      }
+      groups.Add(row);
+    }
+    read += rows.size();
+    if (done) break;
+    if (read >= options_.max_error_rows) {
+      cut = true;
+      break;
+    }
+    f.before_id = rows.back().id;
+  }
+  Json body = ErrorGroupsJson(batch_id, groups);
+  body["truncated"] = cut;
+  return JsonResponse(Dump(body));
+}
+
+void BatchHandler::Export(const ApiPipeline& p, std::int64_t batch_id, HttpStream& out) const {
+  RunPage page;
+  page.batch_id = batch_id;
+  page.limit = options_.export_page_rows;
+  page.payloads = true;
+  std::vector<StageEvent> rows = p.runs->ReadRun(page);
+  if (rows.empty()) {
+    out.Respond(HttpResponse::JsonError(404, "no such batch", std::to_string(batch_id)));
+    return;
+  }
+  const std::int64_t now_ms = p.store->Snapshot().taken_ms;
+  if (!out.Begin(200,
+                 {{"Content-Type", "application/json"},
+                  {"Content-Disposition",
+                   "attachment; filename=\"batch-" + std::to_string(batch_id) + ".json\""}},
+                 /*chunked=*/true)) {
+    return;
+  }
+  Json head;
+  head["pipeline"] = p.store->name();
+  head["batchId"] = batch_id;
+  head["exportedAt"] = IsoTime(now_ms);
+  std::string text = Dump(head);
+  text.pop_back();  // the closing brace: events and stats follow
+  text += ",\"events\":[";
+  PipelineState fold(p.store->spec());
+  bool first = true;
+  for (;;) {
+    for (const StageEvent& e : rows) {
+      fold.Apply(e);
+      if (!first) text += ',';
+      first = false;
+      text += Dump(FullEventJson(e));
+    }
+    if (!out.Write(text)) return;  // the client left
+    text.clear();
+    if (rows.size() < page.limit) break;
+    page.after_id = rows.back().id;
+    rows = p.runs->ReadRun(page);
+  }
+  const auto stats = fold.SnapshotOfBatch(batch_id, now_ms);
+  text = "],\"stats\":" + (stats ? Dump(SnapshotJson(*stats)) : std::string("null")) + "}";
+  out.Write(text);
+}
+
+}  // namespace pipeline_exporter

@@ -1,0 +1,93 @@
+#include "exporter/source/database.h"
+
+#include <soci/soci.h>
+
+#include <chrono>
+#include <stdexcept>
+
+namespace pipeline_exporter {
+
+Database::Database(std::string connect_string, std::string table, const Clock& clock,
+                   DatabaseOptions options)
+    : table_(std::move(table)), clock_(clock), options_(options) {
+  connect_string_ = CheckedConnectString(connect_string, table_, &dialect_);
+  slots_.resize(1 + std::max<std::size_t>(1, options_.query_sessions));
+  for (auto& s : slots_) s = std::make_unique<Slot>();
+}
+
+Database::~Database() = default;
+
+Database::Slot& Database::Acquire(Role role) {
+  std::unique_lock lock(mu_);
+  if (role == Role::kTail) {
+    Slot& tail = *slots_[0];
+    // One tail per pipeline: the slot is never contended.
+    tail.busy = true;
+    return tail;
+  }
+  Slot* free = nullptr;
+  const bool got = freed_.wait_for(lock, std::chrono::milliseconds(options_.acquire_timeout_ms), [&] {
+    for (std::size_t i = 1; i < slots_.size(); ++i) {
+      if (!slots_[i]->busy) {
+        free = slots_[i].get();
+        return true;
+      }
+    }
+    return false;
+  });
+  if (!got) throw std::runtime_error("no database session became free in time");
+  free->busy = true;
+  return *free;
+}
+
+void Database::Release(Slot& slot, bool failed) {
+  if (failed) {
+    slot.cache.reset();
+    slot.session.reset();
+  }
+  {
+    std::lock_guard lock(mu_);
+    slot.busy = false;
+  }
+  freed_.notify_one();
+}
+
+void Database::Open(Slot& slot) {
+  {
+    std::lock_guard lock(mu_);
+    const std::int64_t now = clock_.Now();
+    if (now < next_connect_ms_) {
+      throw std::runtime_error("database unreachable; next attempt in " +
+                               std::to_string(next_connect_ms_ - now) + " ms");
+    }
+  }
+  try {
+    slot.session = std::make_unique<soci::session>(connect_string_);
+  } catch (...) {
+    std::lock_guard lock(mu_);
+    backoff_ms_ = backoff_ms_ == 0 ? options_.min_backoff_ms
+                                   : std::min(options_.max_backoff_ms, backoff_ms_ * 2);
+    next_connect_ms_ = clock_.Now() + backoff_ms_;
+    throw;
+  }
+  std::lock_guard lock(mu_);
+  backoff_ms_ = 0;
+  next_connect_ms_ = 0;
+}
+
+void Database::Run(Role role,
+                   const std::function<void(soci::session&, std::unique_ptr<SessionCache>&)>& work) {
+  Slot& slot = Acquire(role);
+  try {
+    if (!slot.session) Open(slot);
+    work(*slot.session, slot.cache);
+  } catch (...) {
+    // A failed statement may leave the connection unusable (server restarted, network
+    // cut): close it, so the next use reconnects.
+    Release(slot, true);
+    throw;
+  }
+  Release(slot, false);
+}
+
+}  // namespace pipeline_exporter

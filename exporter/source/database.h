@@ -1,0 +1,95 @@
+#pragma once
+// The one connection holder of a pipeline: its SOCI sessions, and the one reconnect policy
+// that the tail, the API's queries and ingest all go through. The tail has a session of its
+// own (its prepared statements live with it); requests share a small pool and wait a bounded
+// time for a free session. A session whose statement failed is closed and reopened on next
+// use; after a failed connect no session tries again until a capped exponential backoff has
+// passed, so an unreachable database is asked at most once per backoff step, whoever asks.
+// Thread-safe; borrows the Clock, which must outlive it; non-copyable.
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "exporter/core/clock.h"
+#include "exporter/source/sql_dialect.h"
+
+namespace soci {
+class session;
+}
+
+namespace pipeline_exporter {
+
+struct DatabaseOptions {
+  std::size_t query_sessions = 4;           // sessions shared by requests
+  std::int64_t acquire_timeout_ms = 10000;  // how long a request waits for one
+  std::int64_t min_backoff_ms = 250;        // after a failed connect, doubled up to max
+  std::int64_t max_backoff_ms = 30000;
+};
+
+// What a user keeps with one session (prepared statements): destroyed before the session.
+class SessionCache {
+ public:
+  virtual ~SessionCache() = default;
+};
+
+class Database {
+ public:
+  enum class Role { kTail, kQuery };
+
+  // `table` must be a plain identifier; throws std::invalid_argument otherwise.
+  Database(std::string connect_string, std::string table, const Clock& clock,
+           DatabaseOptions options = {});
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  SqlDialect dialect() const { return dialect_; }
+  const std::string& table() const { return table_; }
+
+  // Runs `work(session, cache)` on a session of `role`, opened if needed. `cache` is the
+  // session's SessionCache slot (empty after a reconnect). Any exception closes the session
+  // and is rethrown; a connect refused by the backoff throws without trying.
+  void Run(Role role,
+           const std::function<void(soci::session&, std::unique_ptr<SessionCache>&)>& work);
+
+  // The same for work that needs no cache, returning its value.
+  template <typename F>
+  auto With(Role role, F&& f) {
+    using R = decltype(f(std::declval<soci::session&>()));
+    if constexpr (std::is_void_v<R>) {
+      Run(role, [&](soci::session& s, std::unique_ptr<SessionCache>&) { f(s); });
+    } else {
+      R out{};
+      Run(role, [&](soci::session& s, std::unique_ptr<SessionCache>&) { out = f(s); });
+      return out;
+    }
+  }
+
+ private:
+  struct Slot {
+    std::unique_ptr<SessionCache> cache;  // before session: destroyed first
+    std::unique_ptr<soci::session> session;
+    bool busy = false;
+  };
+  Slot& Acquire(Role role);
+  void Release(Slot& slot, bool failed);
+  void Open(Slot& slot);
+
+  std::string connect_string_;
+  std::string table_;
+  SqlDialect dialect_;
+  const Clock& clock_;
+  DatabaseOptions options_;
+  std::mutex mu_;
+  std::condition_variable freed_;
+  std::vector<std::unique_ptr<Slot>> slots_;  // [0] is the tail's
+  std::int64_t next_connect_ms_ = 0;
+  std::int64_t backoff_ms_ = 0;
+};
+
+}  // namespace pipeline_exporter

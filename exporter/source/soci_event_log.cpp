@@ -1,0 +1,236 @@
+#include "exporter/source/soci_event_log.h"
+
+#include <soci/soci.h>
+
+#include <limits>
+#include <stdexcept>
+
+#include "exporter/source/event_columns.h"
+#include "exporter/source/event_row_mapper.h"
+
+namespace pipeline_exporter {
+namespace {
+
+// SOCI binds a value and its indicator together; NULL is "indicator i_null".
+template <typename T>
+struct Nullable {
+  explicit Nullable(const std::optional<T>& v)
+      : value(v.value_or(T{})), ind(v ? soci::i_ok : soci::i_null) {}
+  T value;
+  soci::indicator ind;
+};
+
+Nullable<std::string> NullableText(const std::optional<CappedText>& t) {
+  return Nullable<std::string>(t ? std::optional<std::string>(t->text) : std::nullopt);
+}
+
+// LIKE pattern for a case-insensitive substring search, with '!' as the escape character.
+std::string ContainsPattern(const std::string& q) {
+  std::string out = "%";
+  for (char c : q) {
+    const char lower = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower == '%' || lower == '_' || lower == '!') out += '!';
+    out += lower;
+  }
+  return out + "%";
+}
+
+std::optional<long long> OneId(soci::session& sql, const std::string& q, long long a,
+                               long long b) {
+  long long out = 0;
+  soci::indicator ind = soci::i_null;
+  sql << q, soci::use(a, "a"), soci::use(b, "b"), soci::into(out, ind);
+  if (ind != soci::i_ok) return std::nullopt;
+  return out;
+}
+
+}  // namespace
+
+SociEventLog::SociEventLog(Database& db) : db_(db) {
+  list_columns_ = EventColumns(db_.dialect(), RowShape::kList);
+  payload_columns_ = EventColumns(db_.dialect(), RowShape::kWithPayloads);
+  insert_sql_ = "INSERT INTO " + db_.table() +
+                " (batchId, stage, eventType, fileName, gpuIp, totalFiles, processedFiles, "
+                "failedFiles, durationMs, requestPayload, response, errorMessage) VALUES (:b, "
+                ":s, :t, :f, :g, :tf, :pf, :ff, :d, :rq, :rs, :e)";
+  if (db_.dialect() == SqlDialect::kPostgresql) insert_sql_ += " RETURNING id";
+}
+
+std::vector<StageEvent> SociEventLog::ReadRun(const RunPage& page) {
+  const std::string& t = db_.table();
+  return db_.With(Database::Role::kQuery, [&](soci::session& sql) {
+    std::vector<StageEvent> out;
+    const long long batch = page.batch_id;
+    const long long before =
+        page.before_id > 0 ? page.before_id : std::numeric_limits<long long>::max();
+    long long from = page.after_id + 1;
+    if (page.after_id <= 0) {
+      // The latest run starts at the first batch_start after the last outcome that precedes
+      // the last batch_start; with no such outcome, at the batch's first row (SPEC §3).
+      const auto first = OneId(sql, "SELECT MIN(id) FROM " + t + " WHERE batchId = :a AND id < :b",
+                               batch, before);
+      if (!first) return out;
+      from = *first;
+      const auto last_start = OneId(sql,
+                                    "SELECT MAX(id) FROM " + t +
+                                        " WHERE batchId = :a AND id < :b AND eventType = "
+                                        "'batch_start'",
+                                    batch, before);
+      if (last_start) {
+        const auto outcome = OneId(sql,
+                                   "SELECT MAX(id) FROM " + t +
+                                       " WHERE batchId = :a AND id < :b AND eventType IN "
+                                       "('batch_complete', 'batch_failed')",
+                                   batch, *last_start);
+        if (outcome) {
+          from = OneId(sql,
+                       "SELECT MIN(id) FROM " + t +
+                           " WHERE batchId = :a AND id > :b AND eventType = 'batch_start'",
+                       batch, *outcome)
+                     .value_or(*last_start);
+        }
+      }
+    }
+    long long lim = static_cast<long long>(page.limit);
+    const std::string& columns = page.payloads ? payload_columns_ : list_columns_;
+    soci::rowset<StageEvent> rs =
+        (sql.prepare << "SELECT " + columns + " FROM " + t +
+                            " WHERE batchId = :b AND id >= :f AND id < :e ORDER BY id LIMIT :l",
+         soci::use(batch, "b"), soci::use(from, "f"), soci::use(before, "e"), soci::use(lim, "l"));
+    for (auto& e : rs) out.push_back(std::move(e));
+    return out;
+  });
+}
+
+std::optional<StageEvent> SociEventLog::FindEvent(std::int64_t id) {
+  return db_.With(Database::Role::kQuery, [&](soci::session& sql) -> std::optional<StageEvent> {
+    long long i = id;
+    soci::rowset<StageEvent> rs =
+        (sql.prepare << "SELECT " + payload_columns_ + " FROM " + db_.table() + " WHERE id = :id",
+         soci::use(i, "id"));
+    for (auto& e : rs) return std::move(e);
+    return std::nullopt;
+  });
+}
+
+std::vector<StageEvent> SociEventLog::Search(const LogFilter& f) {
+  return db_.With(Database::Role::kQuery, [&](soci::session& sql) {
+    long long batch = f.batch_id;
+    long long before = f.before_id.value_or(0);
+    long long lim = static_cast<long long>(f.limit);
+    std::string stage = f.stage.value_or("");
+    std::vector<std::string> types = f.event_types;
+    std::string pattern = f.search ? ContainsPattern(*f.search) : "";
+    std::string pattern2 = pattern;
+    std::string q = "SELECT " + list_columns_ + " FROM " + db_.table() + " WHERE batchId = :batch";
+    if (f.stage) q += " AND stage = :stage";
+    if (!types.empty()) {
+      q += " AND eventType IN (";
+      for (std::size_t i = 0; i < types.size(); ++i) {
+        q += (i ? ", :type" : ":type") + std::to_string(i);
+      }
+      q += ")";
+    }
+    if (f.search) {
+      q += " AND (LOWER(fileName) LIKE :pattern ESCAPE '!' OR LOWER(errorMessage) LIKE :pattern2 "
+           "ESCAPE '!')";
+    }
+    if (f.before_id) q += " AND id < :before";
+    q += " ORDER BY id DESC LIMIT :lim";
+    soci::details::prepare_temp_type p = (sql.prepare << q, soci::use(batch, "batch"));
+    if (f.stage) p, soci::use(stage, "stage");
+    for (std::size_t i = 0; i < types.size(); ++i) p, soci::use(types[i], "type" + std::to_string(i));
+    if (f.search) p, soci::use(pattern, "pattern"), soci::use(pattern2, "pattern2");
+    if (f.before_id) p, soci::use(before, "before");
+    p, soci::use(lim, "lim");
+    soci::rowset<StageEvent> rs(p);
+    std::vector<StageEvent> out;
+    for (auto& e : rs) out.push_back(std::move(e));
+    return out;
+  });
+}
+
+std::vector<StageEvent> SociEventLog::ReadAfter(std::int64_t after_id, std::size_t limit) {
+  return db_.With(Database::Role::kQuery, [&](soci::session& sql) {
+    long long after = after_id;
+    long long lim = static_cast<long long>(limit);
+    soci::rowset<StageEvent> rs = (sql.prepare << "SELECT " + list_columns_ + " FROM " +
+                                                      db_.table() +
+                                                      " WHERE id > :after ORDER BY id LIMIT :lim",
+                                   soci::use(after, "after"), soci::use(lim, "lim"));
+    std::vector<StageEvent> out;
+    for (auto& e : rs) out.push_back(std::move(e));
+    return out;
+  });
+}
+
+std::vector<StageEvent> SociEventLog::ListRunStarts(std::int64_t before_id, std::size_t limit) {
+  return db_.With(Database::Role::kQuery, [&](soci::session& sql) {
+    long long before = before_id;
+    long long lim = static_cast<long long>(limit);
+    soci::rowset<StageEvent> rs =
+        (sql.prepare << "SELECT " + list_columns_ + " FROM " + db_.table() +
+                            " WHERE eventType = 'batch_start' AND id < :before ORDER BY id DESC "
+                            "LIMIT :lim",
+         soci::use(before, "before"), soci::use(lim, "lim"));
+    std::vector<StageEvent> out;
+    for (auto& e : rs) out.push_back(std::move(e));
+    return out;
+  });
+}
+
+std::vector<std::int64_t> SociEventLog::Append(const std::vector<StageEvent>& rows) {
+  return db_.With(Database::Role::kQuery, [&](soci::session& sql) {
+    std::vector<std::int64_t> ids;
+    ids.reserve(rows.size());
+    soci::transaction tx(sql);
+    for (const StageEvent& r : rows) {
+      long long batch = r.batch_id;
+      std::string type = r.event_type;
+      Nullable<std::string> stage(r.stage.empty() ? std::nullopt
+                                                  : std::optional<std::string>(r.stage)),
+          file(r.file_name), gpu(r.gpu_ip), error(r.error_message);
+      Nullable<std::string> request = NullableText(r.request_payload),
+                            response = NullableText(r.response);
+      Nullable<long long> total(r.total_files), processed(r.processed_files),
+          failed(r.failed_files), duration(r.duration_ms);
+      long long id = 0;
+      soci::statement st(sql);
+      st.exchange(soci::use(batch));
+      st.exchange(soci::use(stage.value, stage.ind));
+      st.exchange(soci::use(type));
+      st.exchange(soci::use(file.value, file.ind));
+      st.exchange(soci::use(gpu.value, gpu.ind));
+      st.exchange(soci::use(total.value, total.ind));
+      st.exchange(soci::use(processed.value, processed.ind));
+      st.exchange(soci::use(failed.value, failed.ind));
+      st.exchange(soci::use(duration.value, duration.ind));
+      st.exchange(soci::use(request.value, request.ind));
+      st.exchange(soci::use(response.value, response.ind));
+      st.exchange(soci::use(error.value, error.ind));
+      const bool returning = db_.dialect() == SqlDialect::kPostgresql;
+      if (returning) st.exchange(soci::into(id));
+      st.alloc();
+      st.prepare(insert_sql_);
+      st.define_and_bind();
+      st.execute(true);
+      if (!returning && !sql.get_last_insert_id(db_.table(), id)) {
+        throw std::runtime_error("the database returned no id for the inserted row");
+      }
+      ids.push_back(id);
+    }
+    tx.commit();
+    return ids;
+  });
+}
+
+std::int64_t SociEventLog::MaxBatchId() {
+  return db_.With(Database::Role::kQuery, [&](soci::session& sql) -> std::int64_t {
+    long long max_id = 0;
+    soci::indicator ind = soci::i_null;
+    sql << "SELECT MAX(batchId) FROM " + db_.table(), soci::into(max_id, ind);
+    return ind == soci::i_ok ? max_id : 0;
+  });
+}
+
+}  // namespace pipeline_exporter

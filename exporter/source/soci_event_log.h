@@ -1,0 +1,52 @@
+#pragma once
+// The API's side of one pipeline's event log over SOCI (SQLite, MySQL/MariaDB, PostgreSQL):
+// every row-level seam the HTTP handlers and the late join use — a batch's latest run, one
+// event, the log search, the events after an id, the run starts below an id, and appending
+// rows. SQL only selects rows (by id, batch, stage, type, text); every figure is the fold's.
+// Every value from a request is bound as a parameter, never spliced into the SQL. Sessions
+// come from the pipeline's Database. Thread-safe; borrows the Database; non-copyable.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "exporter/core/batch_run_reader.h"
+#include "exporter/core/event_appender.h"
+#include "exporter/core/event_lookup.h"
+#include "exporter/core/events_after_reader.h"
+#include "exporter/core/log_search.h"
+#include "exporter/core/run_start_lister.h"
+#include "exporter/source/database.h"
+
+namespace pipeline_exporter {
+
+class SociEventLog final : public BatchRunReader,
+                           public EventLookup,
+                           public LogSearch,
+                           public EventsAfterReader,
+                           public RunStartLister,
+                           public EventAppender {
+ public:
+  explicit SociEventLog(Database& db);
+  SociEventLog(const SociEventLog&) = delete;
+  SociEventLog& operator=(const SociEventLog&) = delete;
+
+  std::vector<StageEvent> ReadRun(const RunPage& page) override;
+  std::optional<StageEvent> FindEvent(std::int64_t id) override;
+  std::vector<StageEvent> Search(const LogFilter& filter) override;
+  std::vector<StageEvent> ReadAfter(std::int64_t after_id, std::size_t limit) override;
+  std::vector<StageEvent> ListRunStarts(std::int64_t before_id, std::size_t limit) override;
+  std::vector<std::int64_t> Append(const std::vector<StageEvent>& rows) override;
+
+  // The largest batchId in the table, 0 when empty (the demo continues after it).
+  std::int64_t MaxBatchId();
+
+ private:
+  Database& db_;
+  std::string list_columns_;
+  std::string payload_columns_;
+  std::string insert_sql_;
+};
+
+}  // namespace pipeline_exporter
