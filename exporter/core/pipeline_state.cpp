@@ -54,6 +54,12 @@ std::optional<InvalidReason> PipelineState::Apply(const StageEvent& event) {
   } else {
     ++batch_level_events_[type_index];
   }
+  if (forgotten_.count(event.batch_id) > 0) {
+    // A forgotten batch stays forgotten (its views are folded from its rows) until a new run
+    // of it begins: the fold never holds half a run.
+    if (type != EventType::kBatchStart) return std::nullopt;
+    forgotten_.erase(event.batch_id);
+  }
   BatchState& batch = BatchFor(event);
   // A row of an earlier run (late, through a gap) counts, but changes nothing.
   if (!batch.InLatestRun(event)) return std::nullopt;
@@ -81,7 +87,7 @@ std::optional<InvalidReason> PipelineState::Apply(const StageEvent& event) {
 BatchState& PipelineState::BatchFor(const StageEvent& event) {
   auto [it, inserted] = batches_.try_emplace(event.batch_id, event.batch_id, spec_.eta_window_ms);
   if (inserted && batches_.size() > spec_.max_batches_kept) {
-    ForgetOldBatches();
+    ForgetOldBatches(event.batch_id);
     it = batches_.find(event.batch_id);
   }
   return it->second;
@@ -95,9 +101,10 @@ void PipelineState::SelectCurrent(const BatchState& touched, std::int64_t run_st
   BatchState& current = batches_.at(*current_batch_id_);
   if (touched.batch_id() != current.batch_id()) {
     if (touched.run_start_id() > current.run_start_id()) {
-      // Only the current batch drives gauges; older ones keep their figures, not files.
-      current.Compact();
+      CompactIfEnded(current);
       current_batch_id_ = touched.batch_id();
+    } else {
+      CompactIfEnded(batches_.at(touched.batch_id()));
     }
     return;
   }
@@ -109,17 +116,23 @@ void PipelineState::SelectCurrent(const BatchState& touched, std::int64_t run_st
     if (batch.run_start_id() > latest->run_start_id()) latest = &batch;
   }
   if (latest != &current) {
-    current.Compact();
+    CompactIfEnded(current);
     current_batch_id_ = latest->batch_id();
   }
 }
 
-void PipelineState::ForgetOldBatches() {
+void PipelineState::CompactIfEnded(BatchState& batch) {
+  // A batch that is not current keeps its figures; once it has ended it no longer needs
+  // its per-file detail. One still running (batches overlap) keeps counting files.
+  if (batch.status() != BatchStatus::kRunning) batch.Compact();
+}
+
+void PipelineState::ForgetOldBatches(std::int64_t keep) {
   constexpr std::size_t kForgottenKept = 4096;
   while (batches_.size() > spec_.max_batches_kept) {
     auto oldest = batches_.end();
     for (auto it = batches_.begin(); it != batches_.end(); ++it) {
-      if (current_batch_id_ && it->first == *current_batch_id_) continue;
+      if (it->first == keep || (current_batch_id_ && it->first == *current_batch_id_)) continue;
       if (oldest == batches_.end() ||
           it->second.run_start_id() < oldest->second.run_start_id()) {
         oldest = it;

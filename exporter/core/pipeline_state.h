@@ -65,7 +65,9 @@ class PipelineState {
 
   BatchState& BatchFor(const StageEvent& event);
   void SelectCurrent(const BatchState& touched, std::int64_t run_start_before);
-  void ForgetOldBatches();
+  // Forgets the oldest batches but the current one and `keep` (the one being added).
+  void ForgetOldBatches(std::int64_t keep);
+  void CompactIfEnded(BatchState& batch);
   std::vector<double> TypicalDurations() const;
   PipelineSnapshot Counters(std::int64_t now_ms) const;
   void FillBatch(PipelineSnapshot& snap, const BatchState* batch, std::int64_t now_ms) const;
@@ -79,7 +81,8 @@ class PipelineState {
   std::uint64_t batches_complete_ = 0;
   std::uint64_t batches_failed_ = 0;
   std::array<std::uint64_t, kInvalidReasonCount> invalid_{};
-  // Batches forgotten to stay under max_batches_kept, the newest few thousand.
+  // Batches forgotten to stay under max_batches_kept, the newest few thousand. Their rows
+  // still count; they are held again only from a new run's batch_start.
   std::unordered_set<std::int64_t> forgotten_;
   std::deque<std::int64_t> forgotten_order_;
   // TypicalDurations() depends only on batches other than the current one: cached until

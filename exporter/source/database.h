@@ -72,8 +72,8 @@ class Database {
 
  private:
   struct Slot {
-    std::unique_ptr<SessionCache> cache;  // before session: destroyed first
     std::unique_ptr<soci::session> session;
+    std::unique_ptr<SessionCache> cache;  // after the session: destroyed before it
     bool busy = false;
   };
   Slot& Acquire(Role role);

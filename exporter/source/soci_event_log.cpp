@@ -170,8 +170,9 @@ std::vector<StageEvent> SociEventLog::ListRunStarts(std::int64_t before_id, std:
     long long lim = static_cast<long long>(limit);
     soci::rowset<StageEvent> rs =
         (sql.prepare << "SELECT " + list_columns_ + " FROM " + db_.table() +
-                            " WHERE eventType = 'batch_start' AND id < :before ORDER BY id DESC "
-                            "LIMIT :lim",
+                            " WHERE id < :before AND (eventType = 'batch_start' OR id IN (SELECT "
+                            "MIN(id) FROM " +
+                            db_.table() + " GROUP BY batchId)) ORDER BY id DESC LIMIT :lim",
          soci::use(before, "before"), soci::use(lim, "lim"));
     std::vector<StageEvent> out;
     for (auto& e : rs) out.push_back(std::move(e));

@@ -98,9 +98,13 @@ TEST_F(ApiTest, BatchHistoryPagesWithoutGapsOrRepeats) {
   EXPECT_EQ(seen, (std::vector<std::int64_t>{5, 4, 3, 2, 1}));
   const json one = GetJson(*p, "/api/batches?limit=1");
   EXPECT_EQ(one["batches"][0]["status"], "complete");
-  EXPECT_EQ(one["batches"][0]["filesCompleted"], 10);
-  EXPECT_EQ(one["batches"][0]["errors"], 2);
-  EXPECT_EQ(one["batches"][0]["totalFiles"], 12);
+  // Sums of the stages' figures, as the fold has them (integers, not 10.0).
+  EXPECT_EQ(one["batches"][0]["filesProcessed"].dump(), "10");
+  EXPECT_EQ(one["batches"][0]["filesFailed"], 2);
+  EXPECT_EQ(one["batches"][0]["files"], 12);
+  EXPECT_EQ(one["batches"][0]["stages"][0]["id"], "stt");
+  EXPECT_EQ(one["batches"][0]["stages"][0]["processed"], 10);
+  EXPECT_EQ(one["nextBefore"], one["batches"][0]["runStartId"]);
   EXPECT_TRUE(GetJson(*p, "/api/batches?before=1")["batches"].empty());
   for (const char* bad :
        {"/api/batches?limit=0", "/api/batches?limit=abc", "/api/batches?limit=501",

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 #include <mutex>
+#include <set>
 #include <stdexcept>
 #include <vector>
 
@@ -177,9 +178,16 @@ class FakeEventLog final : public EventSource,
   std::vector<StageEvent> ListRunStarts(std::int64_t before_id, std::size_t limit) override {
     std::lock_guard lock(mu_);
     Check();
+    std::set<std::int64_t> firsts;
+    std::set<std::int64_t> batches;
+    for (const auto& e : log_) {
+      if (batches.insert(e.batch_id).second) firsts.insert(e.id);
+    }
     std::vector<StageEvent> out;
     for (auto it = log_.rbegin(); it != log_.rend() && out.size() < limit; ++it) {
-      if (it->event_type == "batch_start" && it->id < before_id) out.push_back(Listed(*it));
+      if ((it->event_type == "batch_start" || firsts.count(it->id)) && it->id < before_id) {
+        out.push_back(Listed(*it));
+      }
     }
     return out;
   }

@@ -155,7 +155,7 @@ function renderSnapshot(snap) {
   const status = $('batch-status');
   status.textContent = b ? b.status : 'no batch';
   status.dataset.status = b ? b.status : 'pending';
-  $('batch-files').textContent = b ? `${fmtNum(b.files)} files` : '';
+  $('batch-files').textContent = b && b.files !== null ? `${fmtNum(b.files)} files` : '';
   renderCards(snap.stages);
   fillStageFilter(snap.stages);
 }
@@ -313,7 +313,7 @@ async function loadHistory(reset) {
       ul.append(el('li', {}, el('button', { type: 'button', onclick: () => viewBatch(b.id) },
         el('span', {}, `Batch ${b.id}`),
         el('span', { class: 'badge', dataset: { status: b.status } }, b.status),
-        el('span', { class: 'muted' }, `${fmtNum(b.filesCompleted)} files · ${new Date(b.start).toLocaleString()}`))));
+        el('span', { class: 'muted' }, `${fmtNum(b.filesProcessed)}${b.files === null ? '' : ` of ${fmtNum(b.files)}`} files · ${fmtNum(b.filesFailed)} failed · ${new Date(b.start).toLocaleString()}`))));
     }
     state.historyBefore = r.nextBefore;
     $('history-older').hidden = r.nextBefore === null;
