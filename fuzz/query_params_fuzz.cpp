@@ -44,7 +44,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(f->limit >= 1 && f->limit <= 1000);
     FUZZ_CHECK(!f->before_id || *f->before_id > 0);
     FUZZ_CHECK(!f->search || (!f->search->empty() && f->search->size() <= pe::kMaxSearchLength));
-    FUZZ_CHECK(!f->event_type || pe::ParseEventType(*f->event_type).has_value());
+    FUZZ_CHECK(f->event_types.size() <= 1);
+    for (const auto& t : f->event_types) FUZZ_CHECK(pe::ParseEventType(t).has_value());
   } else {
     FUZZ_CHECK(filter_error.status == 400);
     FUZZ_CHECK(filter_error.body.find("invalid parameter ") != std::string::npos);

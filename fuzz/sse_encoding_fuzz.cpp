@@ -31,8 +31,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   e.duration_ms = in.ConsumeIntegral<std::int64_t>();
   e.timestamp_ms = in.ConsumeIntegral<std::int64_t>();
   const std::string message = in.ConsumeRemainingBytesAsString();
+  e.error_message = message;
 
-  const std::string msg = pe::SseMessage(e.id, name, pe::Dump(pe::EventJson(e, message)));
+  const std::string msg = pe::SseMessage(e.id, name, pe::Dump(pe::EventJson(e)));
 
   FUZZ_CHECK(msg.find('\r') == std::string::npos);
   FUZZ_CHECK(msg.size() >= 2 && msg.compare(msg.size() - 2, 2, "\n\n") == 0);

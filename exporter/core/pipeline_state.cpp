@@ -81,16 +81,15 @@ std::optional<InvalidReason> PipelineState::Apply(const StageEvent& event) {
       change.new_run || catalog_.size() != (typical_cache_ ? typical_cache_->size() : 0)) {
     typical_cache_.reset();
   }
+  if (batches_.size() > spec_.max_batches_kept) {
+    ForgetOldBatches(batch.batch_id());
+    typical_cache_.reset();
+  }
   return std::nullopt;
 }
 
 BatchState& PipelineState::BatchFor(const StageEvent& event) {
-  auto [it, inserted] = batches_.try_emplace(event.batch_id, event.batch_id, spec_.eta_window_ms);
-  if (inserted && batches_.size() > spec_.max_batches_kept) {
-    ForgetOldBatches(event.batch_id);
-    it = batches_.find(event.batch_id);
-  }
-  return it->second;
+  return batches_.try_emplace(event.batch_id, event.batch_id, spec_.eta_window_ms).first->second;
 }
 
 void PipelineState::SelectCurrent(const BatchState& touched, std::int64_t run_start_before) {

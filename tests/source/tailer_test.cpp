@@ -112,6 +112,50 @@ TEST_F(TailerTest, DatabaseDownAtStartIsRetriedThenReplayed) {
   EXPECT_EQ(Processed("stt"), 1);
 }
 
+TEST_F(TailerTest, ABatchMetLiveIsFirstReadFromTheStartOfItsLatestRun) {
+  const std::int64_t day = 24LL * 3600 * 1000;
+  // Batch 5 ran once, ended, and began again — all before the one-hour window.
+  source_.Append(Ev(0, 5, "", "batch_start", kNow - 3 * day).Total(2));
+  source_.Append(Ev(0, 5, "stt", "stage_start", kNow - 3 * day).Total(2));
+  source_.Append(Ev(0, 5, "", "batch_complete", kNow - 3 * day));
+  source_.Append(Ev(0, 5, "", "batch_start", kNow - 2 * day).Total(9));
+  source_.Append(Ev(0, 5, "stt", "stage_start", kNow - 2 * day).Total(9));
+  source_.Append(Ev(0, 5, "stt", "file_complete", kNow - 2 * day).File("a"));
+  TailerOptions o;
+  o.replay_ms = 3600 * 1000;
+  Tailer tailer = MakeTailer(o);
+  EXPECT_TRUE(tailer.PollOnce());
+  EXPECT_FALSE(store_.Snapshot().current_batch);  // nothing inside the window
+  // The tail meets a row of batch 5 live: the rest of the run is read first, quietly.
+  source_.Append(Ev(0, 5, "stt", "file_complete", kNow).File("b"));
+  EXPECT_TRUE(tailer.PollOnce());
+  const auto snap = store_.Snapshot();
+  ASSERT_TRUE(snap.current_batch);
+  EXPECT_EQ(snap.current_batch->id, 5);
+  EXPECT_EQ(snap.current_batch->run_start_id, 4);
+  EXPECT_EQ(snap.current_batch->files, 9);
+  EXPECT_EQ(snap.current_batch->start_timestamp_seconds, (kNow - 2 * day) / 1000.0);
+  EXPECT_EQ(snap.stages[0].processed, 2);
+  EXPECT_EQ(snap.stages[0].total, 9);
+  // The earlier run was not read: its outcome is not counted.
+  EXPECT_EQ(snap.batches_complete_total, 0u);
+  // A batch the store knows is not read again.
+  const int reads = source_.run_reads();
+  source_.Append(Ev(0, 5, "stt", "file_complete", kNow).File("c"));
+  EXPECT_TRUE(tailer.PollOnce());
+  EXPECT_EQ(source_.run_reads(), reads);
+  EXPECT_EQ(Processed("stt"), 3);
+}
+
+TEST_F(TailerTest, ABatchThatBeginsWithBatchStartIsNotLookedUp) {
+  Tailer tailer = MakeTailer();
+  EXPECT_TRUE(tailer.PollOnce());
+  source_.Append(Ev(0, 8, "", "batch_start", kNow));
+  source_.Append(Ev(0, 8, "stt", "stage_start", kNow));
+  EXPECT_TRUE(tailer.PollOnce());
+  EXPECT_EQ(source_.run_reads(), 0);
+}
+
 TEST_F(TailerTest, ReplayStartsAtTheFirstEventOfBatchesActiveInTheWindow) {
   const std::int64_t day = 24LL * 3600 * 1000;
   source_.Append(

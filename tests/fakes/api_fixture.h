@@ -1,0 +1,77 @@
+#pragma once
+// One pipeline as the HTTP handlers see it, without a database: a PipelineStore fed from a
+// FakeEventLog (which also answers every row seam), a FakeClock, and the registry. Tests
+// append rows, Fold() them into the store as the tail would, and call a handler.
+// Not thread-safe.
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "exporter/core/pipeline_store.h"
+#include "exporter/http/pipeline_registry.h"
+#include "tests/fakes/event_builder.h"
+#include "tests/fakes/fake_clock.h"
+#include "tests/fakes/fake_event_log.h"
+
+namespace pipeline_exporter {
+
+class ApiFixture {
+ public:
+  explicit ApiFixture(std::size_t max_batches_kept = 500, bool ingest = false)
+      : store_(Spec(max_batches_kept), clock_), registry_({Pipeline(ingest)}) {}
+
+  static PipelineSpec Spec(std::size_t max_batches_kept) {
+    PipelineSpec s;
+    s.name = "p";
+    s.stages = {{"denoise", "Denoise"}, {"stt", "Speech to text"}};
+    s.max_batches_kept = max_batches_kept;
+    return s;
+  }
+  // Rows appended to the log and, with Fold(), applied to the store.
+  void Add(StageEvent e) { log_.Append(std::move(e)); }
+  void Fold() {
+    store_.Apply(log_.ReadAfter(applied_, 1'000'000));
+    applied_ = log_.ReadAfter(0, 1'000'000).empty() ? 0 : log_.ReadAfter(0, 1'000'000).back().id;
+  }
+
+  static HttpRequest Request(const std::string& method, const std::string& path,
+                             const std::string& query = "", const std::string& body = "") {
+    HttpRequest r;
+    r.method = method;
+    r.path = path;
+    r.query = query;
+    r.body = body;
+    return r;
+  }
+  static nlohmann::json Json(const HttpResponse& r) { return nlohmann::json::parse(r.body); }
+
+  FakeClock& clock() { return clock_; }
+  FakeEventLog& log() { return log_; }
+  PipelineStore& store() { return store_; }
+  const PipelineRegistry& registry() const { return registry_; }
+  const ApiPipeline& pipeline() const { return registry_.all().front(); }
+  int nudges() const { return nudges_; }
+
+ private:
+  ApiPipeline Pipeline(bool ingest) {
+    ApiPipeline p;
+    p.store = &store_;
+    p.runs = &log_;
+    p.lookup = &log_;
+    p.search = &log_;
+    p.after = &log_;
+    p.run_starts = &log_;
+    if (ingest) p.appender = &log_;
+    p.nudge = [this] { ++nudges_; };
+    return p;
+  }
+
+  FakeClock clock_{1'700'000'100'000};
+  FakeEventLog log_;
+  PipelineStore store_;
+  PipelineRegistry registry_;
+  std::int64_t applied_ = 0;
+  int nudges_ = 0;
+};
+
+}  // namespace pipeline_exporter
