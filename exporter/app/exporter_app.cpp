@@ -150,9 +150,9 @@ ExporterApp::ExporterApp(Config config, Flags flags, const Clock& clock)
                    Route{[&m](const HttpRequest& r) { return (*m.metrics)(r); }, {}, {}});
   m.server->Handle("health", "/api/health",
                    Route{[&m](const HttpRequest& r) { return (*m.health)(r); }, {}, {}});
-  m.server->Handle("page", "/",
-                   Route{[&m](const HttpRequest& r) { return m.page->Serve(r, "index.html"); },
-                         {}, {}});
+  m.server->Handle(
+      "page", "/",
+      Route{[&m](const HttpRequest& r) { return m.page->Serve(r, "index.html"); }, {}, {}});
   m.server->HandlePrefix(
       "static", "/static/",
       Route{[&m](const HttpRequest& r) { return m.page->Serve(r, r.path.substr(1)); }, {}, {}});

@@ -24,11 +24,11 @@ struct BatchSummary {
   BatchStatus status = BatchStatus::kRunning;
   std::int64_t start_ms = 0;
   std::optional<std::int64_t> end_ms;
-  double duration_seconds = 0;          // to the end, or to now while running
-  std::optional<std::int64_t> files;    // batch_start's total, else the largest stage total
-  std::int64_t files_processed = 0;     // sum of the stages' processed
-  std::int64_t files_failed = 0;        // sum of the stages' failed
-  std::vector<StageSummary> stages;     // stages the run has touched, catalog order
+  double duration_seconds = 0;        // to the end, or to now while running
+  std::optional<std::int64_t> files;  // batch_start's total, else the largest stage total
+  std::int64_t files_processed = 0;   // sum of the stages' processed
+  std::int64_t files_failed = 0;      // sum of the stages' failed
+  std::vector<StageSummary> stages;   // stages the run has touched, catalog order
 };
 
 }  // namespace pipeline_exporter

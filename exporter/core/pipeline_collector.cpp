@@ -98,12 +98,14 @@ std::vector<MetricFamily> PipelineCollector::Render(const std::vector<PipelineSn
   std::vector<MetricFamily> out;
   out.reserve(32);
 
-  out.push_back(StageGauge(ps, "pipeline_stage_files",
-                           "Total files of the stage in the current batch (0 while unknown).",
-                           [](const StageSnapshot& s) { return static_cast<double>(s.total.value_or(0)); }));
-  out.push_back(StageGauge(ps, "pipeline_stage_files_processed",
-                           "Files the stage has processed so far in the current batch.",
-                           [](const StageSnapshot& s) { return static_cast<double>(s.processed); }));
+  out.push_back(
+      StageGauge(ps, "pipeline_stage_files",
+                 "Total files of the stage in the current batch (0 while unknown).",
+                 [](const StageSnapshot& s) { return static_cast<double>(s.total.value_or(0)); }));
+  out.push_back(
+      StageGauge(ps, "pipeline_stage_files_processed",
+                 "Files the stage has processed so far in the current batch.",
+                 [](const StageSnapshot& s) { return static_cast<double>(s.processed); }));
   out.push_back(StageGauge(ps, "pipeline_stage_files_failed",
                            "Files that failed in the stage so far in the current batch.",
                            [](const StageSnapshot& s) { return static_cast<double>(s.failed); }));
@@ -177,11 +179,12 @@ std::vector<MetricFamily> PipelineCollector::Render(const std::vector<PipelineSn
   }
   out.push_back(std::move(info));
 
-  out.push_back(PipelineGauge(
-      ps, "pipeline_batch_files", "Total files of the current batch.",
-      [](const PipelineSnapshot& p) {
-        return p.current_batch ? static_cast<double>(p.current_batch->files.value_or(0)) : 0.0;
-      }));
+  out.push_back(PipelineGauge(ps, "pipeline_batch_files", "Total files of the current batch.",
+                              [](const PipelineSnapshot& p) {
+                                return p.current_batch
+                                           ? static_cast<double>(p.current_batch->files.value_or(0))
+                                           : 0.0;
+                              }));
   MetricFamily batch_status = MakeFamily(
       "pipeline_batch_status",
       "Current batch status: 1 for the current one of running/complete/failed.", MetricType::Gauge);
@@ -198,9 +201,10 @@ std::vector<MetricFamily> PipelineCollector::Render(const std::vector<PipelineSn
                     "Unix time the current batch started.", [](const PipelineSnapshot& p) {
                       return p.current_batch ? p.current_batch->start_timestamp_seconds : kNaN;
                     }));
-  MetricFamily batches =
-      MakeFamily("pipeline_batches_total", "Changes of a batch into an outcome (complete or failed); a corrected outcome counts in both.",
-                 MetricType::Counter);
+  MetricFamily batches = MakeFamily("pipeline_batches_total",
+                                    "Changes of a batch into an outcome (complete or failed); a "
+                                    "corrected outcome counts in both.",
+                                    MetricType::Counter);
   for (const auto& p : ps) {
     AddCounter(batches, {{"pipeline", p.name}, {"outcome", "complete"}},
                static_cast<double>(p.batches_complete_total));

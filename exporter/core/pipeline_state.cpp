@@ -132,8 +132,7 @@ void PipelineState::ForgetOldBatches(std::int64_t keep) {
     auto oldest = batches_.end();
     for (auto it = batches_.begin(); it != batches_.end(); ++it) {
       if (it->first == keep || (current_batch_id_ && it->first == *current_batch_id_)) continue;
-      if (oldest == batches_.end() ||
-          it->second.run_start_id() < oldest->second.run_start_id()) {
+      if (oldest == batches_.end() || it->second.run_start_id() < oldest->second.run_start_id()) {
         oldest = it;
       }
     }

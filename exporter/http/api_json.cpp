@@ -66,10 +66,9 @@ Json SnapshotJson(const PipelineSnapshot& p) {
     st["durationSeconds"] = Optional(s.duration_seconds);
     st["etaSeconds"] = Number(s.eta_seconds);
     st["throughputPerSecond"] = s.throughput_per_second;
-    st["lastEventAt"] =
-        std::isfinite(s.last_event_timestamp_seconds)
-            ? Json(IsoTime(std::llround(s.last_event_timestamp_seconds * 1000)))
-            : Json(nullptr);
+    st["lastEventAt"] = std::isfinite(s.last_event_timestamp_seconds)
+                            ? Json(IsoTime(std::llround(s.last_event_timestamp_seconds * 1000)))
+                            : Json(nullptr);
     st["typicalDurationSeconds"] = Number(s.typical_duration_seconds);
     stages.push_back(std::move(st));
   }

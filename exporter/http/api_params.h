@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "exporter/http/http_types.h"
 #include "exporter/core/log_search.h"
+#include "exporter/http/http_types.h"
 
 namespace pipeline_exporter {
 

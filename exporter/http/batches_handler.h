@@ -2,9 +2,10 @@
 // GET /api/batches?pipeline=P&limit=N&before=CURSOR (SPEC §5): the batch history, newest
 // first by the start of each batch's latest run. Batches the fold holds are answered from
 // it; older ones (past the replay window or max_batches_kept) are found by the rows that can
-// begin a run (batch_start rows, each batch's first row) and folded from their rows by the same core code; ended ones are cached (they only
-// change when corrected, which moves their run into the fold again). The cursor is the last
-// line's run start id. Thread-safe (the cache has a mutex); borrows the registry.
+// begin a run (batch_start rows, each batch's first row) and folded from their rows by the same
+// core code; ended ones are cached (they only change when corrected, which moves their run into the
+// fold again). The cursor is the last line's run start id. Thread-safe (the cache has a mutex);
+// borrows the registry.
 
 #include <cstdint>
 #include <list>

@@ -26,10 +26,9 @@ void HttpMetrics::Observe(std::string_view handler, int code, double seconds) {
 
 std::vector<prometheus::MetricFamily> HttpMetrics::Collect() const {
   std::lock_guard lock(mu_);
-  prometheus::MetricFamily requests =
-      MakeFamily("pipeline_exporter_http_requests_total",
-                 "HTTP requests answered, by handler and status code.",
-                 prometheus::MetricType::Counter);
+  prometheus::MetricFamily requests = MakeFamily(
+      "pipeline_exporter_http_requests_total",
+      "HTTP requests answered, by handler and status code.", prometheus::MetricType::Counter);
   for (const auto& [key, n] : requests_) {
     AddCounter(requests, {{"handler", key.first}, {"code", std::to_string(key.second)}},
                static_cast<double>(n));

@@ -2,8 +2,8 @@
 
 #include <arpa/inet.h>
 #include <civetweb.h>
-#include <spdlog/spdlog.h>
 #include <netinet/in.h>
+#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -371,8 +371,9 @@ int HttpServer::Dispatch(mg_connection* conn, const NamedRoute* named, const Htt
   }
   if (metrics_) {
     const double seconds =
-        streamed ? -1
-                 : std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        streamed
+            ? -1
+            : std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     metrics_->Observe(named ? named->name : "not_found", out.status(), seconds);
   }
   return out.status() > 0 ? out.status() : 200;

@@ -1,6 +1,7 @@
 #include "exporter/http/http_types.h"
 
 #include <civetweb.h>
+
 #include <nlohmann/json.hpp>
 
 namespace pipeline_exporter {

@@ -70,13 +70,14 @@ std::optional<StageEvent> ReadItem(const Json& item, std::string* why) {
     return true;
   };
   auto payload = [&](const char* k, std::optional<CappedText>& out) {
-    if (present(k)) out = WholeText(item[k].is_string() ? item[k].get<std::string>() : Dump(item[k]));
+    if (present(k))
+      out = WholeText(item[k].is_string() ? item[k].get<std::string>() : Dump(item[k]));
   };
   std::optional<std::string> stage;
   if (!text("stage", stage) || !text("fileName", row.file_name) || !text("gpuIp", row.gpu_ip) ||
       !text("errorMessage", row.error_message) || !number("totalFiles", row.total_files) ||
-      !number("processedFiles", row.processed_files) ||
-      !number("failedFiles", row.failed_files) || !number("durationMs", row.duration_ms)) {
+      !number("processedFiles", row.processed_files) || !number("failedFiles", row.failed_files) ||
+      !number("durationMs", row.duration_ms)) {
     return std::nullopt;
   }
   row.stage = stage.value_or("");

@@ -26,15 +26,16 @@ Database::Slot& Database::Acquire(Role role) {
     return tail;
   }
   Slot* free = nullptr;
-  const bool got = freed_.wait_for(lock, std::chrono::milliseconds(options_.acquire_timeout_ms), [&] {
-    for (std::size_t i = 1; i < slots_.size(); ++i) {
-      if (!slots_[i]->busy) {
-        free = slots_[i].get();
-        return true;
-      }
-    }
-    return false;
-  });
+  const bool got =
+      freed_.wait_for(lock, std::chrono::milliseconds(options_.acquire_timeout_ms), [&] {
+        for (std::size_t i = 1; i < slots_.size(); ++i) {
+          if (!slots_[i]->busy) {
+            free = slots_[i].get();
+            return true;
+          }
+        }
+        return false;
+      });
   if (!got) throw std::runtime_error("no database session became free in time");
   free->busy = true;
   return *free;
@@ -75,8 +76,8 @@ void Database::Open(Slot& slot) {
   next_connect_ms_ = 0;
 }
 
-void Database::Run(Role role,
-                   const std::function<void(soci::session&, std::unique_ptr<SessionCache>&)>& work) {
+void Database::Run(
+    Role role, const std::function<void(soci::session&, std::unique_ptr<SessionCache>&)>& work) {
   Slot& slot = Acquire(role);
   try {
     if (!slot.session) Open(slot);

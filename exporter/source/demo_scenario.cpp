@@ -81,11 +81,11 @@ void DemoScenario::StartBatch(std::int64_t now_ms, std::vector<StageEvent>& out)
   running_ = true;
   StageEvent start = Row("batch_start", kStages.size());
   start.total_files = files_;
-  start.request_payload = WholeText(nlohmann::json{{"batchDate", Today(now_ms)},
-                                                  {"batchNumber", batch_number_},
-                                                  {"source", "s3://calls-inbox/" + Today(now_ms)},
-                                                  {"requestedBy", "scheduler"}}
-                                       .dump());
+  start.request_payload = WholeText(nlohmann::json{
+      {"batchDate", Today(now_ms)},
+      {"batchNumber", batch_number_},
+      {"source", "s3://calls-inbox/" + Today(now_ms)},
+      {"requestedBy", "scheduler"}}.dump());
   start.batch_metadata = start.request_payload->text;
   out.push_back(std::move(start));
   StageEvent info = Row("info", kStages.size());
@@ -120,16 +120,17 @@ void DemoScenario::ProcessFile(std::size_t k, int file, bool retry, std::vector<
     done.file_name = name;
     done.gpu_ip = gpu;
     done.duration_ms = duration;
-    done.request_payload = WholeText(
-        nlohmann::json{
-            {"file", name}, {"stage", st.id}, {"model", st.model}, {"attempt", retry ? 2 : 1}}
-            .dump());
-    done.response = WholeText(
-        nlohmann::json{{"status", "ok"},
-                       {"model", st.model},
-                       {"confidence", std::round(900.0 + file % 97) / 1000.0},
-                       {"output", std::string(st.id) + "/" + name + ".json"}}
-            .dump());
+    done.request_payload = WholeText(nlohmann::json{
+        {"file", name},
+        {"stage", st.id},
+        {"model", st.model},
+        {"attempt", retry ? 2 : 1}}.dump());
+    done.response = WholeText(nlohmann::json{
+        {"status", "ok"},
+        {"model", st.model},
+        {"confidence", std::round(900.0 + file % 97) / 1000.0},
+        {"output", std::string(st.id) + "/" + name +
+                       ".json"}}.dump());
     out.push_back(std::move(done));
     if (retry) --run.failed;
     ++run.processed;

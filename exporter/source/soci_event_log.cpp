@@ -35,8 +35,7 @@ std::string ContainsPattern(const std::string& q) {
   return out + "%";
 }
 
-std::optional<long long> OneId(soci::session& sql, const std::string& q, long long a,
-                               long long b) {
+std::optional<long long> OneId(soci::session& sql, const std::string& q, long long a, long long b) {
   long long out = 0;
   soci::indicator ind = soci::i_null;
   sql << q, soci::use(a, "a"), soci::use(b, "b"), soci::into(out, ind);
@@ -67,8 +66,8 @@ std::vector<StageEvent> SociEventLog::ReadRun(const RunPage& page) {
     if (page.after_id <= 0) {
       // The latest run starts at the first batch_start after the last outcome that precedes
       // the last batch_start; with no such outcome, at the batch's first row (SPEC §3).
-      const auto first = OneId(sql, "SELECT MIN(id) FROM " + t + " WHERE batchId = :a AND id < :b",
-                               batch, before);
+      const auto first =
+          OneId(sql, "SELECT MIN(id) FROM " + t + " WHERE batchId = :a AND id < :b", batch, before);
       if (!first) return out;
       from = *first;
       const auto last_start = OneId(sql,
@@ -139,7 +138,8 @@ std::vector<StageEvent> SociEventLog::Search(const LogFilter& f) {
     q += " ORDER BY id DESC LIMIT :lim";
     soci::details::prepare_temp_type p = (sql.prepare << q, soci::use(batch, "batch"));
     if (f.stage) p, soci::use(stage, "stage");
-    for (std::size_t i = 0; i < types.size(); ++i) p, soci::use(types[i], "type" + std::to_string(i));
+    for (std::size_t i = 0; i < types.size(); ++i)
+      p, soci::use(types[i], "type" + std::to_string(i));
     if (f.search) p, soci::use(pattern, "pattern"), soci::use(pattern2, "pattern2");
     if (f.before_id) p, soci::use(before, "before");
     p, soci::use(lim, "lim");
@@ -154,10 +154,10 @@ std::vector<StageEvent> SociEventLog::ReadAfter(std::int64_t after_id, std::size
   return db_.With(Database::Role::kQuery, [&](soci::session& sql) {
     long long after = after_id;
     long long lim = static_cast<long long>(limit);
-    soci::rowset<StageEvent> rs = (sql.prepare << "SELECT " + list_columns_ + " FROM " +
-                                                      db_.table() +
-                                                      " WHERE id > :after ORDER BY id LIMIT :lim",
-                                   soci::use(after, "after"), soci::use(lim, "lim"));
+    soci::rowset<StageEvent> rs =
+        (sql.prepare << "SELECT " + list_columns_ + " FROM " + db_.table() +
+                            " WHERE id > :after ORDER BY id LIMIT :lim",
+         soci::use(after, "after"), soci::use(lim, "lim"));
     std::vector<StageEvent> out;
     for (auto& e : rs) out.push_back(std::move(e));
     return out;

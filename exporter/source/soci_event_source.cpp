@@ -79,8 +79,8 @@ SociEventSource::SociEventSource(Database& db) : db_(db) {
   select_sql_ =
       "SELECT " + EventColumns(db_.dialect(), RowShape::kList) + " FROM " + db_.table() + " WHERE ";
   // One round trip for the clock and for spotting a truncated or recreated table.
-  now_sql_ = "SELECT " + NowEpochMillis(db_.dialect()) + ", (SELECT MAX(id) FROM " + db_.table() +
-             ")";
+  now_sql_ =
+      "SELECT " + NowEpochMillis(db_.dialect()) + ", (SELECT MAX(id) FROM " + db_.table() + ")";
 }
 
 SociEventSource::~SociEventSource() = default;

@@ -43,8 +43,8 @@ struct TailerOptions {
 
 class Tailer {
  public:
-  Tailer(PipelineStore& store, EventSource& source, ReplayLocator& locator,
-         BatchRunReader& runs, const Clock& clock, TailerOptions options);
+  Tailer(PipelineStore& store, EventSource& source, ReplayLocator& locator, BatchRunReader& runs,
+         const Clock& clock, TailerOptions options);
   ~Tailer();
   Tailer(const Tailer&) = delete;
   Tailer& operator=(const Tailer&) = delete;

@@ -15,7 +15,8 @@ StageEvent Err(std::int64_t id, const std::string& stage, const std::string& mes
 }
 
 TEST(ErrorGroupsTest, NumbersAndWhiteSpaceDoNotMakeANewKind) {
-  EXPECT_EQ(NormaliseErrorMessage("  timeout after 1500 ms\n on  gpu 3 "), "timeout after N ms on gpu N");
+  EXPECT_EQ(NormaliseErrorMessage("  timeout after 1500 ms\n on  gpu 3 "),
+            "timeout after N ms on gpu N");
   EXPECT_EQ(NormaliseErrorMessage(std::string(500, 'x')).size(), 200u);
   EXPECT_EQ(NormaliseErrorMessage(""), "");
 }

@@ -107,9 +107,11 @@ TEST_P(RulesE2ETest, ReusedBatchIdsLateJoinAndCorrectedOutcomes) {
   EXPECT_EQ(Stage(cur, "stt")["etaSeconds"], 0.0);
   EXPECT_EQ(Metric(*p, "pipeline_batches_total{pipeline=\"cofi\",outcome=\"failed\"}"), 1);
   EXPECT_EQ(Metric(*p, "pipeline_batches_total{pipeline=\"cofi\",outcome=\"complete\"}"), 1);
-  EXPECT_EQ(Metric(*p,
-                   "pipeline_stage_status{pipeline=\"cofi\",pipeline_stage=\"stt\",status=\"processing\"}"),
-            0);
+  EXPECT_EQ(
+      Metric(
+          *p,
+          "pipeline_stage_status{pipeline=\"cofi\",pipeline_stage=\"stt\",status=\"processing\"}"),
+      0);
   const json history = GetJson(*p, "/api/batches");
   ASSERT_GE(history["batches"].size(), 2u);
   EXPECT_EQ(history["batches"][0]["id"], 42);
@@ -134,7 +136,8 @@ TEST_P(RulesE2ETest, ReusedBatchIdsLateJoinAndCorrectedOutcomes) {
   const json after = GetJson(*p, "/api/batches");
   ASSERT_EQ(after["batches"].size(), history["batches"].size());
   for (std::size_t i = 0; i < after["batches"].size(); ++i) {
-    for (const char* key : {"id", "status", "runStartId", "filesProcessed", "filesFailed", "stages"}) {
+    for (const char* key :
+         {"id", "status", "runStartId", "filesProcessed", "filesFailed", "stages"}) {
       EXPECT_EQ(after["batches"][i][key], history["batches"][i][key]) << i << " " << key;
     }
   }

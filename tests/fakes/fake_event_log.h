@@ -151,9 +151,8 @@ class FakeEventLog final : public EventSource,
       const StageEvent& e = *it;
       if (e.batch_id != f.batch_id) continue;
       if (f.stage && e.stage != *f.stage) continue;
-      if (!f.event_types.empty() &&
-          std::find(f.event_types.begin(), f.event_types.end(), e.event_type) ==
-              f.event_types.end()) {
+      if (!f.event_types.empty() && std::find(f.event_types.begin(), f.event_types.end(),
+                                              e.event_type) == f.event_types.end()) {
         continue;
       }
       if (f.before_id && e.id >= *f.before_id) continue;

@@ -155,13 +155,14 @@ TEST(HttpServerProxyTest, XRealIpIsBelievedOnlyFromATrustedProxy) {
     o.num_threads = 2;
     o.trusted_proxies = std::move(trusted);
     auto s = std::make_unique<HttpServer>(o);
-    s->Handle("who", "/who", {[](const HttpRequest& r) {
-                                HttpResponse resp;
-                                resp.body = r.remote_addr;
-                                return resp;
-                              },
-                              {},
-                              {}});
+    s->Handle("who", "/who",
+              {[](const HttpRequest& r) {
+                 HttpResponse resp;
+                 resp.body = r.remote_addr;
+                 return resp;
+               },
+               {},
+               {}});
     s->Start();
     return s;
   };

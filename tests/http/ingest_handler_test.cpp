@@ -16,7 +16,8 @@ HttpRequest Post(const std::string& body, const std::string& token = "t0ken") {
 TEST(IngestHandlerTest, StoresValidEventsAllOrNothingAndNudgesTheTail) {
   ApiFixture f(500, /*ingest=*/true);
   IngestHandler h(f.registry(), f.clock(), IngestOptions{true, "t0ken", 3});
-  auto r = h.Post(Post(R"([{"batchId":1,"eventType":"batch_start","requestPayload":{"batchDate":"d"}},
+  auto r =
+      h.Post(Post(R"([{"batchId":1,"eventType":"batch_start","requestPayload":{"batchDate":"d"}},
                           {"batchId":1,"stage":"stt","eventType":"file_complete","fileName":"a"}])"));
   ASSERT_EQ(r.status, 202) << r.body;
   EXPECT_EQ(ApiFixture::Json(r)["ids"], nlohmann::json::array({1, 2}));
@@ -65,7 +66,8 @@ TEST(IngestHandlerTest, DisabledOrFailingDatabaseAnswersWithoutInternals) {
   f.log().SetDown(true);
   const auto r = h.Post(Post(R"({"batchId":1,"eventType":"info"})"));
   EXPECT_EQ(r.status, 503);
-  EXPECT_EQ(r.body.find("refused"), std::string::npos) << r.body;  // the database's words stay in the log
+  EXPECT_EQ(r.body.find("refused"), std::string::npos)
+      << r.body;  // the database's words stay in the log
 }
 
 }  // namespace

@@ -35,7 +35,8 @@ TEST_F(StreamHandlerTest, RetryThenASnapshotOfTheFold) {
 }
 
 TEST_F(StreamHandlerTest, LastEventIdResumesFromTheLog) {
-  for (int i = 0; i < 3; ++i) f_.Add(Ev(0, 1, "stt", "file_complete").File("f" + std::to_string(i)));
+  for (int i = 0; i < 3; ++i)
+    f_.Add(Ev(0, 1, "stt", "file_complete").File("f" + std::to_string(i)));
   HttpRequest r = ApiFixture::Request("GET", "/api/stream");
   r.headers["last-event-id"] = "1";
   FakeHttpStream out(3);  // retry and the two missed events

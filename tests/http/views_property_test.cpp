@@ -232,7 +232,9 @@ std::vector<StageEvent> RandomLog(std::uint64_t seed) {
     }
     if (action == 3 && !log.empty()) {
       // A duplicate of a recent row of a running batch (a writer that retried the insert).
-      StageEvent dup = log[log.size() - 1 - static_cast<std::size_t>(pick(std::min<int>(3, static_cast<int>(log.size()))))];
+      StageEvent dup =
+          log[log.size() - 1 -
+              static_cast<std::size_t>(pick(std::min<int>(3, static_cast<int>(log.size()))))];
       if (std::find(active.begin(), active.end(), dup.batch_id) != active.end() &&
           dup.event_type.rfind("batch_", 0) != 0) {
         dup.id = ++id;
@@ -315,7 +317,6 @@ HttpRequest Get(const std::string& path, const std::string& query = "") {
   return r;
 }
 
-
 // A stage of a stats/snapshot JSON against the reference.
 void ExpectStage(const json& st, const RefBatch& b, const std::string& ctx, std::int64_t now) {
   const std::string id = st["id"];
@@ -333,8 +334,8 @@ void ExpectStage(const json& st, const RefBatch& b, const std::string& ctx, std:
   if (s.status != "pending") {
     const std::int64_t start = s.start_ms ? *s.start_ms : *s.first_ms;
     const std::int64_t end = s.Ended() ? *s.end_ms : now;
-    EXPECT_NEAR(st["durationSeconds"].get<double>(), std::max<std::int64_t>(0, end - start) / 1000.0,
-                1e-9)
+    EXPECT_NEAR(st["durationSeconds"].get<double>(),
+                std::max<std::int64_t>(0, end - start) / 1000.0, 1e-9)
         << ctx << " stage " << id;
   } else {
     EXPECT_TRUE(st["durationSeconds"].is_null()) << ctx;
@@ -441,8 +442,8 @@ void CheckSeed(std::uint64_t seed) {
   // Stats and export of every batch, from the fold and from the rows.
   for (const auto& [id, b] : ref.batches) {
     for (const PipelineRegistry* registry : {&all, &one}) {
-      const std::string ctx = std::string(registry == &all ? "fold" : "rows") + " batch " +
-                              std::to_string(id);
+      const std::string ctx =
+          std::string(registry == &all ? "fold" : "rows") + " batch " + std::to_string(id);
       BatchHandler handler(*registry);
       const ApiPipeline& p = registry->all().front();
       ExpectSnapshot(Parse(handler.Stats(p, id)), id, b, "stats " + ctx, now);
@@ -504,8 +505,8 @@ void CheckSeed(std::uint64_t seed) {
                     std::to_string(ref.files_failed_total[stage])))
         << stage;
     for (const char* type : {"file_complete", "stage_start", "error"}) {
-      const std::string series = "pipeline_events_total{pipeline=\"p\",pipeline_stage=\"" +
-                                 stage + "\",event_type=\"" + type + "\"}";
+      const std::string series = "pipeline_events_total{pipeline=\"p\",pipeline_stage=\"" + stage +
+                                 "\",event_type=\"" + type + "\"}";
       const std::int64_t n = ref.events_total[{stage, type}];
       // A type never seen in a stage has no series.
       EXPECT_TRUE(has(series + " " + std::to_string(n)) ||

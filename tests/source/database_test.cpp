@@ -77,9 +77,9 @@ TEST(DatabaseTest, AnUnreachableDatabaseIsAskedOncePerBackoffStep) {
   EXPECT_EQ(ErrorOf(use).find("next attempt"), std::string::npos);  // tried again
   EXPECT_NE(ErrorOf(use).find("next attempt in 2000 ms"), std::string::npos);
   // The tail obeys the same policy.
-  EXPECT_NE(ErrorOf([&] { db.With(Database::Role::kTail, [](soci::session&) {}); })
-                .find("next attempt"),
-            std::string::npos);
+  EXPECT_NE(
+      ErrorOf([&] { db.With(Database::Role::kTail, [](soci::session&) {}); }).find("next attempt"),
+      std::string::npos);
 }
 
 TEST(DatabaseTest, RequestsWaitABoundedTimeForASession) {
@@ -91,9 +91,8 @@ TEST(DatabaseTest, RequestsWaitABoundedTimeForASession) {
   Database db("sqlite3://db=" + dir.File("x.db"), "t", clock, o);
   // While the only request session is in use, another request gives up instead of hanging.
   const std::string error = ErrorOf([&] {
-    db.With(Database::Role::kQuery, [&](soci::session&) {
-      db.With(Database::Role::kQuery, [](soci::session&) {});
-    });
+    db.With(Database::Role::kQuery,
+            [&](soci::session&) { db.With(Database::Role::kQuery, [](soci::session&) {}); });
   });
   EXPECT_NE(error.find("no database session became free"), std::string::npos) << error;
   // The tail has its own session and never waits for requests.

@@ -65,14 +65,14 @@ TEST_F(SociEventLogTest, AppendsAllOrNothingAndReadsBackWhatItWrote) {
 }
 
 TEST_F(SociEventLogTest, ReadRunStartsAtTheLatestRun) {
-  Add(Row(1, "stt", "stage_start"));          // 1: the first run has no batch_start
-  Add(Row(1, "", "batch_start"));             // 2: while running: the same run
-  Add(Row(2, "", "batch_start"));             // 3
-  Add(Row(1, "", "batch_failed"));            // 4: the run ends
-  Add(Row(1, "stt", "file_complete"));        // 5: a late row of the ended run
-  Add(Row(1, "", "batch_start"));             // 6: a new run
-  Add(Row(1, "stt", "stage_start"));          // 7
-  Add(Row(1, "", "batch_start"));             // 8: a second batch_start of that run
+  Add(Row(1, "stt", "stage_start"));    // 1: the first run has no batch_start
+  Add(Row(1, "", "batch_start"));       // 2: while running: the same run
+  Add(Row(2, "", "batch_start"));       // 3
+  Add(Row(1, "", "batch_failed"));      // 4: the run ends
+  Add(Row(1, "stt", "file_complete"));  // 5: a late row of the ended run
+  Add(Row(1, "", "batch_start"));       // 6: a new run
+  Add(Row(1, "stt", "stage_start"));    // 7
+  Add(Row(1, "", "batch_start"));       // 8: a second batch_start of that run
   auto ids = [](const std::vector<StageEvent>& rows) {
     std::vector<std::int64_t> out;
     for (const auto& r : rows) out.push_back(r.id);

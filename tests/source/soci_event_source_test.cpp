@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 
-#include "tests/fakes/fake_clock.h"
 #include "exporter/source/schema_bootstrap.h"
+#include "tests/fakes/fake_clock.h"
 #include "tests/fakes/temp_dir.h"
 
 namespace pipeline_exporter {

@@ -22,7 +22,9 @@ class TailerTest : public ::testing::Test {
     s.name = "p";
     return s;
   }
-  Tailer MakeTailer(TailerOptions o = {}) { return Tailer(store_, source_, source_, source_, clock_, o); }
+  Tailer MakeTailer(TailerOptions o = {}) {
+    return Tailer(store_, source_, source_, source_, clock_, o);
+  }
   std::uint64_t Invalid(InvalidReason r) {
     return store_.Snapshot().invalid_events_total[static_cast<std::size_t>(r)];
   }
