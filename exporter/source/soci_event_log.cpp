@@ -150,34 +150,28 @@ std::vector<StageEvent> SociEventLog::Search(const LogFilter& f) {
   });
 }
 
-std::vector<StageEvent> SociEventLog::ReadAfter(std::int64_t after_id, std::size_t limit) {
+std::vector<StageEvent> SociEventLog::SelectList(const std::string& where_order_limit,
+                                                 std::int64_t id, std::size_t limit) {
   return db_.With(Database::Role::kQuery, [&](soci::session& sql) {
-    long long after = after_id;
+    long long bound = id;
     long long lim = static_cast<long long>(limit);
     soci::rowset<StageEvent> rs =
-        (sql.prepare << "SELECT " + list_columns_ + " FROM " + db_.table() +
-                            " WHERE id > :after ORDER BY id LIMIT :lim",
-         soci::use(after, "after"), soci::use(lim, "lim"));
+        (sql.prepare << "SELECT " + list_columns_ + " FROM " + db_.table() + where_order_limit,
+         soci::use(bound, "id"), soci::use(lim, "lim"));
     std::vector<StageEvent> out;
     for (auto& e : rs) out.push_back(std::move(e));
     return out;
   });
 }
 
+std::vector<StageEvent> SociEventLog::ReadAfter(std::int64_t after_id, std::size_t limit) {
+  return SelectList(" WHERE id > :id ORDER BY id LIMIT :lim", after_id, limit);
+}
+
 std::vector<StageEvent> SociEventLog::ListRunStarts(std::int64_t before_id, std::size_t limit) {
-  return db_.With(Database::Role::kQuery, [&](soci::session& sql) {
-    long long before = before_id;
-    long long lim = static_cast<long long>(limit);
-    soci::rowset<StageEvent> rs =
-        (sql.prepare << "SELECT " + list_columns_ + " FROM " + db_.table() +
-                            " WHERE id < :before AND (eventType = 'batch_start' OR id IN (SELECT "
-                            "MIN(id) FROM " +
-                            db_.table() + " GROUP BY batchId)) ORDER BY id DESC LIMIT :lim",
-         soci::use(before, "before"), soci::use(lim, "lim"));
-    std::vector<StageEvent> out;
-    for (auto& e : rs) out.push_back(std::move(e));
-    return out;
-  });
+  return SelectList(" WHERE id < :id AND (eventType = 'batch_start' OR id IN (SELECT MIN(id) FROM " +
+                        db_.table() + " GROUP BY batchId)) ORDER BY id DESC LIMIT :lim",
+                    before_id, limit);
 }
 
 std::vector<std::int64_t> SociEventLog::Append(const std::vector<StageEvent>& rows) {

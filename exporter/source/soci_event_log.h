@@ -43,6 +43,10 @@ class SociEventLog final : public BatchRunReader,
   std::int64_t MaxBatchId();
 
  private:
+  // SELECT the list columns FROM the table, then `where_order_limit` with :id and :lim bound.
+  std::vector<StageEvent> SelectList(const std::string& where_order_limit, std::int64_t id,
+                                     std::size_t limit);
+
   Database& db_;
   std::string list_columns_;
   std::string payload_columns_;

@@ -15,6 +15,18 @@
 
 namespace pipeline_exporter {
 
+// The pipeline as the API sees it, every row seam answered by `log`.
+inline ApiPipeline PipelineOver(PipelineStore& store, FakeEventLog& log) {
+  ApiPipeline p;
+  p.store = &store;
+  p.runs = &log;
+  p.lookup = &log;
+  p.search = &log;
+  p.after = &log;
+  p.run_starts = &log;
+  return p;
+}
+
 class ApiFixture {
  public:
   explicit ApiFixture(std::size_t max_batches_kept = 500, bool ingest = false)
@@ -54,13 +66,7 @@ class ApiFixture {
 
  private:
   ApiPipeline Pipeline(bool ingest) {
-    ApiPipeline p;
-    p.store = &store_;
-    p.runs = &log_;
-    p.lookup = &log_;
-    p.search = &log_;
-    p.after = &log_;
-    p.run_starts = &log_;
+    ApiPipeline p = PipelineOver(store_, log_);
     if (ingest) p.appender = &log_;
     p.nudge = [this] { ++nudges_; };
     return p;

@@ -24,6 +24,7 @@
 #include "exporter/http/sse_clients_collector.h"
 #include "exporter/http/sse_hub.h"
 #include "exporter/http/stream_handler.h"
+#include "tests/fakes/api_fixture.h"
 #include "tests/fakes/event_builder.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/fake_event_log.h"
@@ -403,18 +404,8 @@ void CheckSeed(std::uint64_t seed) {
   PipelineStore holds_one(Spec(1), clock);
   holds_all.Apply(log);
   holds_one.Apply(log);
-  auto registry_of = [&rows](PipelineStore& store) {
-    ApiPipeline p;
-    p.store = &store;
-    p.runs = &rows;
-    p.lookup = &rows;
-    p.search = &rows;
-    p.after = &rows;
-    p.run_starts = &rows;
-    return PipelineRegistry({p});
-  };
-  const PipelineRegistry all = registry_of(holds_all);
-  const PipelineRegistry one = registry_of(holds_one);
+  const PipelineRegistry all({PipelineOver(holds_all, rows)});
+  const PipelineRegistry one({PipelineOver(holds_one, rows)});
 
   // History: every batch once, newest run first, paged with the cursor.
   std::vector<std::pair<std::int64_t, std::int64_t>> order;  // (run start, batch)
