@@ -3,7 +3,10 @@
 // on SQLite, MariaDB and PostgreSQL, and a side-by-side with
 // Debian's prometheus-sql-exporter computing the same per-stage counts from MariaDB.
 // Prints Markdown tables; asserts nothing.
-// Usage: system_bench [--quick] [--only=replay|scrape|poll|side-by-side]
+// Also: what each HTTP endpoint costs on one batch of many rows (--only=endpoints; with
+// --binary=PATH another build, e.g. an older one, is measured the same way).
+// Usage: system_bench [--quick] [--only=replay|scrape|poll|side-by-side|endpoints]
+//                     [--binary=PATH] [--rows=N]
 
 #include <soci/soci.h>
 #include <unistd.h>
@@ -35,13 +38,16 @@ double Since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-long RssKb(int pid) {
+// A figure of /proc/PID/status in kB: VmRSS (now) or VmHWM (the peak so far).
+long StatusKb(int pid, const std::string& field) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   for (std::string line; std::getline(in, line);) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+    if (line.rfind(field + ":", 0) == 0) return std::stol(line.substr(field.size() + 1));
   }
   return 0;
 }
+
+long RssKb(int pid) { return StatusKb(pid, "VmRSS"); }
 
 double CpuSeconds(int pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
@@ -138,13 +144,15 @@ double LastEventId(int port, const std::string& pipeline) {
   return at == std::string::npos ? -1 : std::stod(body.substr(at + key.size()));
 }
 
+std::string g_binary = PE_EXPORTER_BINARY;
+
 std::unique_ptr<ExporterProcess> StartExporter(const TempDir& dir, const std::string& config,
                                                const std::string& log) {
   std::ofstream(dir.File("exporter.yml")) << config;
   auto p = std::make_unique<ExporterProcess>(
       std::vector<std::string>{"--config.file=" + dir.File("exporter.yml"),
                                "--web.listen-address=127.0.0.1:0"},
-      dir.path().string(), dir.File(log));
+      dir.path().string(), dir.File(log), g_binary);
   p->WaitReady();
   return p;
 }
@@ -382,13 +390,80 @@ void PollCost(int polls) {
 
 }  // namespace
 
+// What each endpoint costs on one batch of `rows` rows (10 stages, file_complete rows, one
+// error in a thousand), with a small batch after it: median and slowest of `n` requests, the
+// body size, and the exporter's peak RSS after each endpoint.
+void EndpointCost(std::int64_t rows, int n) {
+  TempDir dir;
+  const std::string db = dir.File("events.db");
+  EnsureEventTable("sqlite3://db=" + db, "batchExecutionLog");
+  {
+    soci::session sql("sqlite3://db=" + db);
+    Fill(sql, "batchExecutionLog", rows, 10, static_cast<int>(rows / 10));
+    soci::transaction tx(sql);
+    for (std::int64_t i = 0; i < rows / 1000; ++i) {
+      sql << "INSERT INTO batchExecutionLog (batchId, stage, eventType, fileName, errorMessage) "
+             "VALUES (1, 'stage_03', 'error', 'retry_" +
+                 std::to_string(i) + ".wav', 'timeout after " + std::to_string(1000 + i % 97) +
+                 " ms on gpu " + std::to_string(i % 4) + "')";
+    }
+    tx.commit();
+    Fill(sql, "batchExecutionLog", 200, 2, 50, 2);
+  }
+  const std::string config =
+      "pipelines:\n  - name: bench\n    database: \"sqlite3://db=" + db + "\"\n";
+  auto p = StartExporter(dir, config, "endpoints.log");
+  soci::session sql("sqlite3://db=" + db);
+  long long max_id = 0;
+  sql << "SELECT MAX(id) FROM batchExecutionLog", soci::into(max_id);
+  WaitUntil([&] { return LastEventId(p->port(), "bench") >= static_cast<double>(max_id); },
+            std::chrono::seconds(600));
+  std::printf("\n## Endpoint cost on one batch of %lld rows (SQLite, %s)\n\n",
+              static_cast<long long>(rows), g_binary.c_str());
+  std::printf("| endpoint | median | slowest | body | peak RSS after |\n|---|---|---|---|---|\n");
+  const std::vector<std::pair<std::string, int>> endpoints = {
+      {"/api/current-batch", n},
+      {"/api/batches?limit=20", n},
+      {"/api/batch/1/stats", n},
+      {"/api/batch/1/logs?limit=100", n},
+      {"/api/batch/1/logs?q=retry_7&limit=100", n},
+      {"/api/batch/1/errors", n},
+      {"/api/events/" + std::to_string(rows / 2), n},
+      {"/api/batch/1/export", std::min(n, 3)},
+  };
+  for (const auto& [target, count] : endpoints) {
+    std::vector<double> ms;
+    std::size_t bytes = 0;
+    int status = 0;
+    for (int i = 0; i < count; ++i) {
+      const auto t = Clock::now();
+      const auto r = HttpRequestRaw(p->port(), "GET", target, "", {}, 300'000);
+      ms.push_back(Since(t) * 1000);
+      bytes = r.body.size();
+      status = r.status;
+    }
+    std::sort(ms.begin(), ms.end());
+    std::printf("| `%s` | %.1f ms | %.1f ms | %.1f KB%s | %.0f MB |\n", target.c_str(),
+                ms[ms.size() / 2], ms.back(), static_cast<double>(bytes) / 1024,
+                status == 200 ? "" : (" (" + std::to_string(status) + ")").c_str(),
+                static_cast<double>(StatusKb(p->pid(), "VmHWM")) / 1024);
+    std::fflush(stdout);
+  }
+  std::printf("| RSS after all | | | | %.0f MB now |\n",
+              static_cast<double>(RssKb(p->pid())) / 1024);
+  p->Terminate();
+}
+
 int main(int argc, char** argv) {
   bool quick = false;
-  std::string only;  // replay | scrape | side-by-side; empty: all
+  std::string only;  // replay | scrape | poll | side-by-side | endpoints; empty: all
+  std::int64_t endpoint_rows = 0;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--quick") quick = true;
     if (a.rfind("--only=", 0) == 0) only = a.substr(7);
+    if (a.rfind("--binary=", 0) == 0) g_binary = a.substr(9);
+    if (a.rfind("--rows=", 0) == 0) endpoint_rows = std::stoll(a.substr(7));
   }
   const std::vector<std::int64_t> sizes =
       quick ? std::vector<std::int64_t>{10'000}
@@ -396,6 +471,9 @@ int main(int argc, char** argv) {
   if (only.empty() || only == "replay") ReplayAndMemory(quick ? 50'000 : 1'000'000);
   if (only.empty() || only == "scrape") ScrapeAtScale(sizes, quick ? 100 : 1000);
   if (only.empty() || only == "poll") PollCost(quick ? 50 : 200);
+  if (only.empty() || only == "endpoints") {
+    EndpointCost(endpoint_rows > 0 ? endpoint_rows : (quick ? 20'000 : 800'000), quick ? 3 : 9);
+  }
   if (only.empty() || only == "side-by-side") return SideBySide(sizes, quick ? 2 : 10);
   return 0;
 }

@@ -1,6 +1,7 @@
 #include "exporter/app/exporter_app.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include "exporter/core/build_info_collector.h"
 #include "exporter/core/logfmt.h"
@@ -38,6 +39,12 @@ std::string VersionString() {
   return std::string("pipeline_exporter, version ") + PE_VERSION + " (revision " + PE_REVISION +
          ")";
 }
+
+namespace {
+
+int HttpThreads(const Config& config) { return static_cast<int>(config.web.max_sse_clients) + 16; }
+
+}  // namespace
 
 struct ExporterApp::Impl {
   struct Pipeline {
@@ -137,7 +144,7 @@ ExporterApp::ExporterApp(Config config, Flags flags, const Clock& clock)
 
   HttpServerOptions options;
   options.listen_address = m.flags.listen_address;
-  options.num_threads = static_cast<int>(m.config.web.max_sse_clients) + 16;
+  options.num_threads = HttpThreads(m.config);
   options.max_body_bytes = m.config.ingest.max_body_bytes;
   options.trusted_proxies = m.config.trusted_proxies;
   m.server = std::make_unique<HttpServer>(options);
@@ -178,9 +185,36 @@ ExporterApp::ExporterApp(Config config, Flags flags, const Clock& clock)
 
 ExporterApp::~ExporterApp() { Stop(); }
 
+namespace {
+
+// Raises the soft open-files limit to the hard one (as Go programs do at start) and warns
+// when even that is below what the configuration needs: every pipeline's sessions, one
+// socket per HTTP worker, and some for logs and the listener.
+void CheckOpenFilesLimit(std::size_t pipelines, int http_threads) {
+  const rlim_t needed = static_cast<rlim_t>(pipelines) * (1 + DatabaseOptions{}.query_sessions) * 2 +
+                        static_cast<rlim_t>(http_threads) + 64;
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return;
+  if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < rl.rlim_max) {
+    rlimit raised = rl;
+    raised.rlim_cur = rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) rl = raised;
+  }
+  if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < needed) {
+    spdlog::warn(
+        "msg=\"the open-files limit is below what the configuration needs; requests and polls "
+        "will fail when it is reached\" limit={} needed={} hint=\"raise it (systemd: "
+        "LimitNOFILE=65536; shell: ulimit -n)\"",
+        static_cast<unsigned long long>(rl.rlim_cur), static_cast<unsigned long long>(needed));
+  }
+}
+
+}  // namespace
+
 void ExporterApp::Start() {
   Impl& m = *impl_;
   if (m.started) return;
+  CheckOpenFilesLimit(m.pipelines.size(), HttpThreads(m.config));
   m.server->Start();
   spdlog::info("msg=\"listening\" address={} port={} telemetry_path={}",
                LogfmtQuote(m.flags.listen_address), m.server->port(), m.flags.telemetry_path);

@@ -243,6 +243,11 @@ std::vector<MetricFamily> PipelineCollector::Render(const std::vector<PipelineSn
       ps, "pipeline_exporter_event_lag_seconds",
       "Database time now minus the timestamp of the newest event read; NaN before the first.",
       [](const PipelineSnapshot& p) { return p.tail.lag_seconds.value_or(kNaN); }));
+  out.push_back(PipelineGauge(
+      ps, "pipeline_exporter_clock_skew_seconds",
+      "Newest event timestamp minus the database's clock at the last poll; above 0 the writers "
+      "stamp events ahead of the database (e.g. a MySQL session that is not in UTC).",
+      [](const PipelineSnapshot& p) { return p.tail.clock_skew_seconds.value_or(kNaN); }));
 
   MetricFamily invalid =
       MakeFamily("pipeline_exporter_invalid_events_total",

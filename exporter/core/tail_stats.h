@@ -22,6 +22,9 @@ struct TailStats {
   std::uint64_t id_regressions = 0;
   std::int64_t last_event_id = 0;
   std::optional<double> lag_seconds;
+  // Newest event timestamp − database now: > 0 when writers stamp events ahead of the
+  // database's clock (e.g. a MySQL session that is not in UTC).
+  std::optional<double> clock_skew_seconds;
 };
 
 // One poll's outcome, as the Tailer reports it.

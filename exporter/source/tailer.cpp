@@ -53,6 +53,7 @@ bool Tailer::PollOnce() {
     if (!replayed_) Replay();
     std::int64_t db_now = clock_.Now();
     std::size_t rows_read = 0;
+    std::int64_t newest_ms = 0;
     for (;;) {
       FetchResult fetched =
           source_.FetchAfter(tracker_.max_seen(), tracker_.OpenGaps(options_.max_gaps_per_query),
@@ -66,6 +67,7 @@ bool Tailer::PollOnce() {
         continue;
       }
       rows_read += fetched.events.size();
+      for (const StageEvent& e : fetched.events) newest_ms = std::max(newest_ms, e.timestamp_ms);
       std::vector<StageEvent> fresh;
       fresh.reserve(fetched.events.size());
       for (StageEvent& e : fetched.events) {
@@ -88,6 +90,14 @@ bool Tailer::PollOnce() {
           "pipeline={} msg=\"gave up waiting for missing event ids\" count={} "
           "grace_ms={}",
           store_.name(), record.gaps_expired, options_.gap_grace_ms);
+    }
+    if (newest_ms > db_now + kFutureToleranceMs) {
+      if (auto suppressed = skew_log_.Admit(clock_.Now())) {
+        spdlog::warn(
+            "pipeline={} msg=\"events are stamped in the future of the database's clock: are "
+            "the writers' sessions in UTC?\" ahead_seconds={:.1f} suppressed={}",
+            store_.name(), static_cast<double>(newest_ms - db_now) / 1000.0, *suppressed);
+      }
     }
     record.ok = true;
     if (consecutive_failures_ > 0) {

@@ -80,6 +80,9 @@ class Tailer {
   IdTracker tracker_;
   int consecutive_failures_ = 0;
   LogRateLimiter error_log_{10000};
+  // Events more than this ahead of the database's clock are reported (SPEC §4 clock skew).
+  static constexpr std::int64_t kFutureToleranceMs = 5000;
+  LogRateLimiter skew_log_{60000};
   std::array<LogRateLimiter, kInvalidReasonCount> invalid_log_;
 
   std::mutex mu_;

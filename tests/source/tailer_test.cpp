@@ -149,6 +149,17 @@ TEST_F(TailerTest, ABatchMetLiveIsFirstReadFromTheStartOfItsLatestRun) {
   EXPECT_EQ(Processed("stt"), 3);
 }
 
+TEST_F(TailerTest, EventsAheadOfTheDatabaseClockShowAsSkew) {
+  source_.db_now_ms = kNow;
+  source_.Append(Ev(0, 1, "stt", "stage_start", kNow + 2 * 3600 * 1000));  // a +02:00 writer
+  Tailer tailer = MakeTailer();
+  EXPECT_TRUE(tailer.PollOnce());
+  EXPECT_DOUBLE_EQ(*store_.Snapshot().tail.clock_skew_seconds, 7200.0);
+  source_.Append(Ev(0, 1, "stt", "stage_progress", kNow - 1000));
+  EXPECT_TRUE(tailer.PollOnce());
+  EXPECT_DOUBLE_EQ(*store_.Snapshot().tail.clock_skew_seconds, 7200.0);  // the newest event
+}
+
 TEST_F(TailerTest, ABatchThatBeginsWithBatchStartIsNotLookedUp) {
   Tailer tailer = MakeTailer();
   EXPECT_TRUE(tailer.PollOnce());
