@@ -42,7 +42,14 @@ std::string VersionString() {
 
 namespace {
 
-int HttpThreads(const Config& config) { return static_cast<int>(config.web.max_sse_clients) + 16; }
+// civetweb gives each open connection a worker thread. Streams are capped at
+// max_sse_clients, so this many more always remain for /metrics and the API: idle or slow
+// connections (each given up after 10 s) would have to hold all of them to delay a scrape.
+constexpr int kNonStreamThreads = 128;
+
+int HttpThreads(const Config& config) {
+  return static_cast<int>(config.web.max_sse_clients) + kNonStreamThreads;
+}
 
 }  // namespace
 

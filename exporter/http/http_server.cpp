@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 #include <civetweb.h>
+#include <dirent.h>
+#include <poll.h>
 #include <netinet/in.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
@@ -112,11 +114,63 @@ class CivetStream final : public HttpStream {
   // Ends a begun stream without its last chunk, so the client sees it incomplete.
   void Abort() { chunked_ = false; }
 
+  bool ClientGone() override {
+    if (fd_ == kUnknown) fd_ = FindSocket(mg_get_request_info(conn_));
+    if (fd_ < 0) return false;
+    // Readable with nothing to read is the peer's FIN; an error is a reset.
+    pollfd p{fd_, POLLIN | POLLRDHUP, 0};
+    if (poll(&p, 1, 0) <= 0) return false;
+    if (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) return true;
+    char byte;
+    return recv(fd_, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+  }
+
  private:
   mg_connection* conn_;
+  // civetweb does not expose a connection's socket: it is found among the process's
+  // descriptors by its two ends (once per stream).
+  static int FindSocket(const mg_request_info* info) {
+    DIR* dir = opendir("/proc/self/fd");
+    if (!dir) return -1;
+    int found = -1;
+    while (dirent* entry = readdir(dir)) {
+      const int fd = std::atoi(entry->d_name);
+      if (fd <= 2) continue;
+      sockaddr_storage local{}, peer{};
+      socklen_t local_len = sizeof local, peer_len = sizeof peer;
+      if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_len) != 0 ||
+          getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_len) != 0) {
+        continue;
+      }
+      if (PortOf(local) == info->server_port && PortOf(peer) == info->remote_port &&
+          AddressOf(peer) == info->remote_addr) {
+        found = fd;
+        break;
+      }
+    }
+    closedir(dir);
+    return found;
+  }
+  static std::string AddressOf(const sockaddr_storage& a) {
+    char buf[INET6_ADDRSTRLEN] = {};
+    if (a.ss_family == AF_INET) {
+      inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in&>(a).sin_addr, buf, sizeof buf);
+    } else if (a.ss_family == AF_INET6) {
+      inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6&>(a).sin6_addr, buf, sizeof buf);
+    }
+    return buf;
+  }
+  static int PortOf(const sockaddr_storage& a) {
+    if (a.ss_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in&>(a).sin_port);
+    if (a.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6&>(a).sin6_port);
+    return -1;
+  }
+
+  static constexpr int kUnknown = -2;
   bool head_;
   bool chunked_ = false;
   int status_ = 0;
+  int fd_ = kUnknown;
 };
 
 std::atomic<std::uint64_t> g_request_ids{0};
@@ -162,7 +216,9 @@ void HttpServer::Start() {
   const std::string threads = std::to_string(options_.num_threads);
   const char* opts[] = {"listening_ports", ports.c_str(), "num_threads", threads.c_str(),
                         "enable_directory_listing", "no", "access_control_allow_origin", "",
-                        "request_timeout_ms", "30000", "enable_keep_alive", "yes", "tcp_nodelay",
+                        // A request head must arrive within 10 s in all (SPEC §8), and a
+                        // client that reads nothing for that long is given up.
+                        "request_timeout_ms", "10000", "enable_keep_alive", "yes", "tcp_nodelay",
                         "1",
                         // Request line plus headers; a larger head is refused before any
                         // handler runs.

@@ -51,6 +51,10 @@ class HttpStream {
   virtual bool Write(std::string_view data) = 0;
   // The status sent (for the request metrics); 0 before any.
   virtual int status() const = 0;
+  // True once the client has closed its end (noticed on the socket itself, without a write),
+  // so a stream can end and free its slot at once. The first call must be on the handler's
+  // thread; after it, any thread may ask while the handler runs.
+  virtual bool ClientGone() = 0;
 };
 
 }  // namespace pipeline_exporter

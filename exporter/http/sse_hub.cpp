@@ -18,10 +18,29 @@ std::vector<SseHub::Message> SseHub::Client::Next(std::int64_t timeout_ms, bool*
   return out;
 }
 
-std::shared_ptr<SseHub::Client> SseHub::Subscribe(const std::string& pipeline) {
+std::shared_ptr<SseHub::Client> SseHub::Subscribe(const std::string& pipeline, GoneCheck gone) {
   std::lock_guard lock(mu_);
-  if (closed_ || clients_.size() >= max_clients_) return nullptr;
+  if (closed_) return nullptr;
+  if (clients_.size() >= max_clients_) {
+    // Slots of clients that have left are freed now, not when their stream next wakes.
+    for (auto it = clients_.begin(); it != clients_.end();) {
+      Client& c = **it;
+      if (c.gone_ && c.gone_()) {
+        {
+          std::lock_guard client_lock(c.mu_);
+          c.ended_ = true;
+        }
+        c.cv_.notify_all();
+        it = clients_.erase(it);
+        gauge_.Add(-1);
+      } else {
+        ++it;
+      }
+    }
+    if (clients_.size() >= max_clients_) return nullptr;
+  }
   auto client = std::make_shared<Client>(pipeline);
+  client->gone_ = std::move(gone);
   clients_.push_back(client);
   gauge_.Add(1);
   return client;

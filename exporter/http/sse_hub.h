@@ -1,12 +1,15 @@
 #pragma once
 // Fans the events each PipelineStore applies out to the open event streams. Every client
 // has a bounded queue: a client that cannot keep up is dropped (its stream ends), never
-// slowing the tail or the other clients. The number of clients is capped.
+// slowing the tail or the other clients. The number of clients is capped; when it is
+// reached, clients whose connection has closed give up their slots first, so a flood of
+// connects and disconnects cannot keep slots held after the clients left.
 // Thread-safe: OnApplied runs on tail threads, streams on civetweb's worker threads.
 
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -24,6 +27,10 @@ class SseHub final : public EventListener {
     std::string text;  // a whole SSE message
   };
 
+  // Whether a client's connection has been closed by its peer. Called under the hub's lock
+  // from any stream's thread, only while that client is subscribed.
+  using GoneCheck = std::function<bool()>;
+
   // One open stream. Its handler waits on it with Next().
   class Client {
    public:
@@ -40,13 +47,15 @@ class SseHub final : public EventListener {
     std::condition_variable cv_;
     std::deque<Message> queue_;
     bool ended_ = false;
+    GoneCheck gone_;  // set once at Subscribe; used under the hub's lock
   };
 
   SseHub(std::size_t max_clients, std::size_t queue_limit, SseClientsCollector& gauge)
       : max_clients_(max_clients), queue_limit_(queue_limit), gauge_(gauge) {}
 
-  // nullptr when the cap is reached or the hub is closed.
-  std::shared_ptr<Client> Subscribe(const std::string& pipeline);
+  // nullptr when the cap is reached (after freeing the slots of clients whose connection
+  // has closed) or the hub is closed.
+  std::shared_ptr<Client> Subscribe(const std::string& pipeline, GoneCheck gone = {});
   void Unsubscribe(const std::shared_ptr<Client>& client);
 
   void OnApplied(const std::string& pipeline, const std::vector<StageEvent>& events) override;

@@ -1,5 +1,6 @@
 #include "exporter/http/stream_handler.h"
 
+#include <algorithm>
 #include <set>
 
 #include "exporter/core/event_validator.h"
@@ -15,7 +16,8 @@ void StreamHandler::Get(const HttpRequest& r, HttpStream& out) const {
     out.Respond(error);
     return;
   }
-  auto client = hub_.Subscribe(p->store->name());
+  out.ClientGone();  // looks the connection up now, on this thread, before others may ask
+  auto client = hub_.Subscribe(p->store->name(), [&out] { return out.ClientGone(); });
   if (!client) {
     HttpResponse busy = HttpResponse::JsonError(503, "too many event streams", "try again later");
     busy.headers.emplace_back("Retry-After", "3");
@@ -66,14 +68,22 @@ void StreamHandler::Get(const HttpRequest& r, HttpStream& out) const {
     }
   }
 
+  // Waits in slices of at most a second, so a client that has left frees its slot within
+  // about a second even when no event comes (SPEC §5).
+  const std::int64_t slice = std::min<std::int64_t>(options_.heartbeat_ms, 1000);
+  std::int64_t quiet_ms = 0;
   for (;;) {
     bool ended = false;
-    const auto messages = client->Next(options_.heartbeat_ms, &ended);
-    if (ended) return;
+    const auto messages = client->Next(slice, &ended);
+    if (ended || out.ClientGone()) return;
     if (messages.empty()) {
+      quiet_ms += slice;
+      if (quiet_ms < options_.heartbeat_ms) continue;
+      quiet_ms = 0;
       if (!out.Write(": ping\n\n")) return;
       continue;
     }
+    quiet_ms = 0;
     for (const auto& m : messages) {
       if (replayed.count(m.id)) continue;
       if (!out.Write(m.text)) return;

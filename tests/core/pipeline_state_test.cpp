@@ -234,7 +234,8 @@ TEST(PipelineStateTest, BatchCompleteEndsStagesStillProcessing) {
   state.Apply(Ev(1, 1, "stt", "stage_start", kT0).Total(10));
   state.Apply(Ev(2, 1, "stt", "file_complete", kT0 + 1000).File("a"));
   state.Apply(Ev(3, 1, "", "batch_complete", kT0 + 5000));
-  const auto& stt = StageOf(state.Snapshot(kT0 + 3'600'000), "stt");
+  const auto snap = state.Snapshot(kT0 + 3'600'000);
+  const auto& stt = StageOf(snap, "stt");
   EXPECT_EQ(stt.status, StageStatus::kComplete);
   EXPECT_DOUBLE_EQ(*stt.duration_seconds, 5.0);  // not still growing an hour later
   EXPECT_EQ(stt.eta_seconds, 0.0);

@@ -35,12 +35,14 @@ class FakeHttpStream final : public HttpStream {
     return true;
   }
   int status() const override { return status_; }
+  bool ClientGone() override { return gone; }
 
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   bool chunked = false;
   bool responded = false;
   int writes = 0;
+  bool gone = false;  // set by a test: the client has closed its end
 
  private:
   int writes_left_;

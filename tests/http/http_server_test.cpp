@@ -4,6 +4,7 @@
 
 #include "exporter/http/http_metrics.h"
 #include "tests/fakes/http_client.h"
+#include "tests/fakes/wait.h"
 
 namespace pipeline_exporter {
 namespace {
@@ -113,7 +114,14 @@ TEST_F(HttpServerTest, EveryRequestIsCountedPerHandlerAndCode) {
   HttpGet(server_->port(), "/boom");
   HttpGet(server_->port(), "/nope");
   HttpRequestRaw(server_->port(), "POST", "/echo", std::string(5000, 'x'), {});
-  const std::string text = Exposition(metrics_);
+  // A request is counted once its answer is written: the client may read it first.
+  std::string text;
+  EXPECT_TRUE(WaitUntil([&] {
+    text = Exposition(metrics_);
+    return text.find("handler=echo,code=413,} 1") != std::string::npos &&
+           text.find("handler=not_found,code=404,} 1") != std::string::npos &&
+           text.find("duration_seconds{handler=echo,} 3") != std::string::npos;
+  }));
   EXPECT_NE(text.find("pipeline_exporter_http_requests_total{handler=echo,code=200,} 2"),
             std::string::npos)
       << text;

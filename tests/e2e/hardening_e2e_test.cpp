@@ -1,0 +1,163 @@
+// Cheap requests that must not hurt the exporter (SPEC §8), through the real binary: an
+// enabled ingest with no token is refused at start; idle sockets and half-sent request heads
+// do not delay a scrape; stream slots are freed as soon as their clients leave; a 5xx names
+// nothing inside; a large export streams with bounded memory while other requests answer.
+
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <future>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "tests/e2e/exporter_harness.h"
+#include "tests/fakes/sse_client.h"
+
+namespace pipeline_exporter {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double SecondsSince(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+long StatusKb(pid_t pid, const std::string& field) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(field + ":", 0) == 0) return std::stol(line.substr(field.size() + 1));
+  }
+  return 0;
+}
+
+class HardeningTest : public ExporterHarness, public ::testing::Test {
+ protected:
+  void SetUp() override {
+    SetUpDatabase(Backend::kSqlite, "", "web:\n  max_sse_clients: 8\n  sse_heartbeat: 15s\n");
+  }
+};
+
+TEST_F(HardeningTest, AnEnabledIngestWithAnEmptyTokenIsRefusedAtStart) {
+  std::ofstream(dir_.File("exporter.yml"), std::ios::app)
+      << "ingest:\n  enabled: true\n  token: \"${PE_TEST_UNSET_TOKEN}\"\n";
+  ExporterProcess p({"--config.file=" + dir_.File("exporter.yml"), "--web.listen-address=127.0.0.1:0"},
+                    dir_.path().string(), dir_.File("refused.log"));
+  const auto code = p.WaitUntilExited(std::chrono::seconds(10));
+  ASSERT_TRUE(code) << p.Log();
+  EXPECT_NE(*code, 0);
+  EXPECT_NE(p.Log().find("ingest.token: must not be empty when ingest.enabled is true"),
+            std::string::npos)
+      << p.Log();
+}
+
+TEST_F(HardeningTest, IdleSocketsAndHalfSentHeadsDoNotDelayAScrape) {
+  auto p = Start();
+  std::vector<int> held;
+  for (int i = 0; i < 40; ++i) held.push_back(ConnectLoopback(p->port()));  // send nothing
+  for (int i = 0; i < 40; ++i) {
+    const int fd = ConnectLoopback(p->port());
+    const std::string part = "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+    ASSERT_EQ(send(fd, part.data(), part.size(), MSG_NOSIGNAL), static_cast<ssize_t>(part.size()));
+    held.push_back(fd);
+  }
+  for (int fd : held) ASSERT_GE(fd, 0);
+  for (int i = 0; i < 5; ++i) {
+    const auto t = Clock::now();
+    EXPECT_EQ(p->Get("/metrics").status, 200);
+    EXPECT_EQ(p->Get("/api/current-batch").status, 200);
+    EXPECT_LT(SecondsSince(t), 2.0) << "with 80 stuck connections";
+  }
+  // A head that does not arrive in 10 s is given up: the server answers it (408) and closes.
+  const auto t = Clock::now();
+  timeval tv{15, 0};
+  setsockopt(held.back(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  char buf[512];
+  std::string answer;
+  for (ssize_t got; (got = recv(held.back(), buf, sizeof buf, 0)) > 0;) answer.append(buf, got);
+  EXPECT_LT(SecondsSince(t), 11.5) << answer;
+  for (int fd : held) close(fd);
+}
+
+TEST_F(HardeningTest, StreamSlotsAreFreedWhenTheirClientsLeave) {
+  auto p = Start();
+  int ok = 0, busy = 0;
+  for (int i = 0; i < 300; ++i) {
+    SseClient c(p->port(), "/api/stream");
+    if (c.response().status == 200) {
+      ++ok;
+      EXPECT_TRUE(c.NextEvent());  // the snapshot; then the client leaves
+    } else {
+      ++busy;
+    }
+  }
+  EXPECT_GE(ok, 297) << busy << " of 300 got 503 at max_sse_clients 8";
+  // And the slots all come back: the gauge returns to 0 without any event or ping.
+  EXPECT_TRUE(WaitUntil([&] { return Metric(*p, "pipeline_exporter_sse_clients") == 0; },
+                        std::chrono::seconds(3)));
+}
+
+TEST_F(HardeningTest, AServerErrorNamesNothingInside) {
+  auto p = Start();
+  Insert(1, "stt", "stage_start");
+  WaitCaughtUp(*p);
+  sql_ << "DROP TABLE batchExecutionLog";
+  for (const char* target : {"/api/batch/1/logs", "/api/batch/1/errors", "/api/events/1"}) {
+    const auto r = p->Get(target);
+    EXPECT_GE(r.status, 500) << target;
+    for (const char* secret : {"batchExecutionLog", "SELECT", "no such table", "events.db", "/tmp"}) {
+      EXPECT_EQ(r.body.find(secret), std::string::npos) << target << ": " << r.body;
+    }
+    std::smatch id;
+    ASSERT_TRUE(std::regex_search(r.body, id, std::regex("request id ([0-9]+)"))) << r.body;
+    // The details are in the log, under the same id.
+    EXPECT_TRUE(WaitUntil([&] {
+      const std::string log = p->Log();
+      const auto at = log.find("request_id=" + id[1].str() + " ");
+      return at != std::string::npos && log.find("batchExecutionLog", at) != std::string::npos;
+    })) << p->Log();
+  }
+}
+
+TEST_F(HardeningTest, ALargeExportStreamsWithBoundedMemoryWhileOthersAreServed) {
+  // 60,000 rows with 4 KB responses: a 250 MB document.
+  sql_ << "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 60000) "
+          "INSERT INTO batchExecutionLog (batchId, stage, eventType, fileName, response) "
+          "SELECT 1, 'stt', 'file_complete', 'f' || i, hex(randomblob(2048)) FROM n";
+  auto p = Start();
+  WaitCaughtUp(*p, std::chrono::seconds(60));
+  // The peak is measured from here: writing 5 to clear_refs resets VmHWM.
+  std::ofstream("/proc/" + std::to_string(p->pid()) + "/clear_refs") << "5";
+  const long rss_before = StatusKb(p->pid(), "VmRSS");
+  auto exported = std::async(std::launch::async, [&] {
+    return HttpRequestRaw(p->port(), "GET", "/api/batch/1/export", "", {}, 300'000);
+  });
+  // Meanwhile the payload viewer answers at once: nothing is held against it.
+  double slowest = 0;
+  int asked = 0;
+  while (exported.wait_for(std::chrono::milliseconds(0)) != std::future_status::ready) {
+    const auto t = Clock::now();
+    const auto r = p->Get("/api/events/" + std::to_string(1 + (asked * 7919) % 60000));
+    slowest = std::max(slowest, SecondsSince(t));
+    EXPECT_EQ(r.status, 200);
+    ++asked;
+  }
+  const HttpResult r = exported.get();
+  const long peak = StatusKb(p->pid(), "VmHWM");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.Header("transfer-encoding"), "chunked");
+  EXPECT_GT(r.body.size(), 240u << 20);
+  const auto doc = nlohmann::json::parse(r.body, nullptr, false);
+  ASSERT_FALSE(doc.is_discarded());
+  EXPECT_EQ(doc["events"].size(), 60000u);
+  EXPECT_EQ(doc["stats"]["stages"][1]["processed"], 60000);
+  EXPECT_GT(asked, 0);
+  EXPECT_LT(slowest, 1.0) << asked << " payload requests during the export";
+  EXPECT_LT(peak - rss_before, 100 * 1024) << "peak RSS grew by " << (peak - rss_before) / 1024
+                                           << " MB for a " << r.body.size() / (1 << 20)
+                                           << " MB export";
+}
+
+}  // namespace
+}  // namespace pipeline_exporter
