@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
       config.basic_auth_users = web.basic_auth_users;
       config.metrics_without_auth = web.metrics_without_auth;
       config.trusted_proxies = web.trusted_proxies;
+      config.tls = web.tls;
     } catch (const ConfigError& e) {
       std::cerr << "pipeline_exporter: bad web configuration: " << e.what() << "\n";
       return 1;

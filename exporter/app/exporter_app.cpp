@@ -154,6 +154,11 @@ ExporterApp::ExporterApp(Config config, Flags flags, const Clock& clock)
   options.num_threads = HttpThreads(m.config);
   options.max_body_bytes = m.config.ingest.max_body_bytes;
   options.trusted_proxies = m.config.trusted_proxies;
+  if (m.config.tls) {
+    const TlsServerConfig& t = *m.config.tls;
+    options.tls = HttpTlsOptions{t.cert_file,        t.key_file,    t.client_ca_file,
+                                 t.client_auth_type, t.min_version, t.max_version};
+  }
   m.server = std::make_unique<HttpServer>(options);
   m.server->SetMetrics(&m.http_metrics);
   using Route = HttpServer::Route;

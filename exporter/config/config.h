@@ -5,6 +5,9 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
+
+#include "exporter/config/web_config.h"
 #include <string>
 #include <vector>
 
@@ -44,6 +47,7 @@ struct Config {
   std::map<std::string, std::string> basic_auth_users;
   bool metrics_without_auth = false;
   std::vector<std::string> trusted_proxies;  // from --web.config.file
+  std::optional<TlsServerConfig> tls;        // from --web.config.file
 };
 
 // One pipeline "default" on ./pipeline_events.db (SPEC §6, no config file).

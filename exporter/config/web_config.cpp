@@ -15,6 +15,68 @@ std::string KeyName(const YAML::Node& key, const std::string& where) {
   return key.Scalar();
 }
 
+int VersionRank(const std::string& v) {
+  if (v == "TLS10") return 10;
+  if (v == "TLS11") return 11;
+  if (v == "TLS12") return 12;
+  if (v == "TLS13") return 13;
+  return 0;
+}
+
+TlsServerConfig ParseTls(const YAML::Node& node) {
+  if (!node.IsMap()) throw ConfigError("tls_server_config: must be a mapping");
+  TlsServerConfig t;
+  for (const auto& kv : node) {
+    const std::string key = KeyName(kv.first, "tls_server_config");
+    const std::string where = "tls_server_config." + key;
+    if (!kv.second.IsScalar()) throw ConfigError(where + ": must be a string");
+    const std::string v = kv.second.Scalar();
+    if (key == "cert_file") {
+      t.cert_file = v;
+    } else if (key == "key_file") {
+      t.key_file = v;
+    } else if (key == "client_ca_file") {
+      t.client_ca_file = v;
+    } else if (key == "client_auth_type") {
+      if (v != "NoClientCert" && v != "RequestClientCert" && v != "RequireAnyClientCert" &&
+          v != "VerifyClientCertIfGiven" && v != "RequireAndVerifyClientCert") {
+        throw ConfigError(where +
+                          ": must be one of NoClientCert, RequestClientCert, "
+                          "RequireAnyClientCert, VerifyClientCertIfGiven, "
+                          "RequireAndVerifyClientCert, got \"" +
+                          v + "\"");
+      }
+      t.client_auth_type = v;
+    } else if (key == "min_version" || key == "max_version") {
+      if (VersionRank(v) == 0) {
+        throw ConfigError(where + ": must be TLS10, TLS11, TLS12 or TLS13, got \"" + v + "\"");
+      }
+      (key == "min_version" ? t.min_version : t.max_version) = v;
+    } else {
+      throw ConfigError(where +
+                        ": unknown or unsupported key (supported: cert_file, key_file, "
+                        "client_ca_file, client_auth_type, min_version, max_version)");
+    }
+  }
+  if (t.cert_file.empty()) throw ConfigError("tls_server_config.cert_file: is required");
+  if (t.key_file.empty()) throw ConfigError("tls_server_config.key_file: is required");
+  const bool verifies = t.client_auth_type == "VerifyClientCertIfGiven" ||
+                        t.client_auth_type == "RequireAndVerifyClientCert";
+  if (verifies && t.client_ca_file.empty()) {
+    throw ConfigError("tls_server_config.client_ca_file: is required with client_auth_type " +
+                      t.client_auth_type);
+  }
+  if (!t.client_ca_file.empty() && t.client_auth_type == "NoClientCert") {
+    throw ConfigError(
+        "tls_server_config.client_auth_type: client_ca_file is set, but no client "
+        "certificate is asked for (set client_auth_type, e.g. RequireAndVerifyClientCert)");
+  }
+  if (VersionRank(t.min_version) > VersionRank(t.max_version)) {
+    throw ConfigError("tls_server_config.min_version: is above max_version");
+  }
+  return t;
+}
+
 WebAuthConfig ParseLoaded(const YAML::Node& root) {
   WebAuthConfig c;
   if (root.IsNull()) return c;
@@ -22,12 +84,8 @@ WebAuthConfig ParseLoaded(const YAML::Node& root) {
   for (const auto& kv : root) {
     const std::string key = KeyName(kv.first, "top level");
     if (key == "tls_server_config") {
-      throw ConfigError(
-          "tls_server_config: TLS is not available in this build: Debian 12's civetweb cannot "
-          "serve HTTPS (it loads OpenSSL 3 through the 1.1 API and crashes on the first "
-          "request). Terminate TLS in a reverse proxy such as nginx (see the README, Security)");
-    }
-    if (key == "basic_auth_users") {
+      c.tls = ParseTls(kv.second);
+    } else if (key == "basic_auth_users") {
       if (!kv.second.IsMap())
         throw ConfigError("basic_auth_users: must be a mapping of user: bcrypt hash");
       for (const auto& user : kv.second) {
@@ -67,8 +125,8 @@ WebAuthConfig ParseLoaded(const YAML::Node& root) {
       }
     } else {
       throw ConfigError(key +
-                        ": unknown key (allowed: basic_auth_users, metrics_without_auth, "
-                        "trusted_proxies)");
+                        ": unknown key (allowed: tls_server_config, basic_auth_users, "
+                        "metrics_without_auth, trusted_proxies)");
     }
   }
   return c;

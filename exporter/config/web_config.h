@@ -1,18 +1,32 @@
 #pragma once
 // --web.config.file in the exporter-toolkit format shared by Prometheus exporters:
-// `basic_auth_users` (user → bcrypt hash). `tls_server_config` is refused with an
-// explanation: Debian 12's civetweb cannot serve TLS. Two extension keys:
+// `tls_server_config` (cert_file, key_file, client_ca_file, client_auth_type, min_version,
+// max_version) and `basic_auth_users` (user → bcrypt hash). Two extension keys:
 // `metrics_without_auth` leaves the telemetry path open for a scraper inside the network;
 // `trusted_proxies` lists the reverse proxies whose X-Real-IP header is believed.
 // Stateless; thread-safe.
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace pipeline_exporter {
 
+// exporter-toolkit's tls_server_config. Files are checked when the server starts.
+struct TlsServerConfig {
+  std::string cert_file;
+  std::string key_file;
+  std::string client_ca_file;  // empty: none
+  // NoClientCert | RequestClientCert | RequireAnyClientCert | VerifyClientCertIfGiven |
+  // RequireAndVerifyClientCert
+  std::string client_auth_type = "NoClientCert";
+  std::string min_version = "TLS12";  // TLS10 | TLS11 | TLS12 | TLS13
+  std::string max_version = "TLS13";
+};
+
 struct WebAuthConfig {
+  std::optional<TlsServerConfig> tls;
   std::map<std::string, std::string> basic_auth_users;  // user → bcrypt hash
   bool metrics_without_auth = false;
   // Reverse proxies (IP addresses) whose X-Real-IP header names the client: failed logins

@@ -3,6 +3,8 @@
 #include <arpa/inet.h>
 #include <civetweb.h>
 #include <dirent.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <netinet/in.h>
 #include <spdlog/spdlog.h>
@@ -210,9 +212,87 @@ std::string HttpServer::ListeningPorts(const std::string& address) {
   return host + ":" + port;  // civetweb takes "[::1]:5066" for IPv6 as it is
 }
 
+namespace {
+
+int TlsVersion(const std::string& v) {
+  if (v == "TLS10") return TLS1_VERSION;
+  if (v == "TLS11") return TLS1_1_VERSION;
+  if (v == "TLS12") return TLS1_2_VERSION;
+  return TLS1_3_VERSION;
+}
+
+// RequestClientCert and RequireAnyClientCert take any certificate, as Go's crypto/tls does.
+int AcceptAnyCertificate(int, X509_STORE_CTX*) { return 1; }
+
+std::string OpenSslError() {
+  char buf[256] = {};
+  const unsigned long e = ERR_get_error();
+  if (e == 0) return "unknown error";
+  ERR_error_string_n(e, buf, sizeof buf);
+  ERR_clear_error();
+  return buf;
+}
+
+}  // namespace
+
+int HttpServer::InitTls(void* ssl_ctx, void* self) {
+  auto* server = static_cast<HttpServer*>(self);
+  const HttpTlsOptions& t = *server->options_.tls;
+  auto* ctx = static_cast<SSL_CTX*>(ssl_ctx);
+  auto fail = [server](const std::string& what) {
+    server->tls_error_ = what + ": " + OpenSslError();
+    return -1;  // mg_start fails
+  };
+  SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+  if (SSL_CTX_set_min_proto_version(ctx, TlsVersion(t.min_version)) != 1 ||
+      SSL_CTX_set_max_proto_version(ctx, TlsVersion(t.max_version)) != 1) {
+    return fail("tls_server_config: min_version/max_version");
+  }
+  if (SSL_CTX_use_certificate_chain_file(ctx, t.cert_file.c_str()) != 1) {
+    return fail("tls_server_config.cert_file " + t.cert_file);
+  }
+  if (SSL_CTX_use_PrivateKey_file(ctx, t.key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
+    return fail("tls_server_config.key_file " + t.key_file);
+  }
+  if (SSL_CTX_check_private_key(ctx) != 1) {
+    return fail("tls_server_config.key_file does not match cert_file");
+  }
+  if (!t.client_ca_file.empty()) {
+    if (SSL_CTX_load_verify_locations(ctx, t.client_ca_file.c_str(), nullptr) != 1) {
+      return fail("tls_server_config.client_ca_file " + t.client_ca_file);
+    }
+    STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(t.client_ca_file.c_str());
+    if (names) SSL_CTX_set_client_CA_list(ctx, names);
+  }
+  static const unsigned char kSessionContext[] = "pipeline_exporter";
+  SSL_CTX_set_session_id_context(ctx, kSessionContext, sizeof kSessionContext - 1);
+  const std::string& a = t.client_auth_type;
+  if (a == "RequestClientCert") {
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, AcceptAnyCertificate);
+  } else if (a == "RequireAnyClientCert") {
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
+                       AcceptAnyCertificate);
+  } else if (a == "VerifyClientCertIfGiven") {
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+  } else if (a == "RequireAndVerifyClientCert") {
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+  } else {
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
+  }
+  return 1;  // configured here: civetweb adds nothing of its own
+}
+
 void HttpServer::Start() {
   if (ctx_) return;
-  const std::string ports = ListeningPorts(options_.listen_address);
+  if (options_.tls) {
+    // Only the first initialisation's answer is dependable: ask for TLS before anything else.
+    static const unsigned features = mg_init_library(MG_FEATURES_TLS);
+    if ((features & MG_FEATURES_TLS) == 0) {
+      throw HttpServerError("cannot serve HTTPS: civetweb could not load OpenSSL");
+    }
+  }
+  std::string ports = ListeningPorts(options_.listen_address);
+  if (options_.tls) ports += "s";
   const std::string threads = std::to_string(options_.num_threads);
   const char* opts[] = {"listening_ports", ports.c_str(), "num_threads", threads.c_str(),
                         "enable_directory_listing", "no", "access_control_allow_origin", "",
@@ -227,6 +307,7 @@ void HttpServer::Start() {
   // civetweb would print its errors to stderr itself; they are reported through the
   // exception instead.
   callbacks.log_message = [](const mg_connection*, const char*) { return 1; };
+  if (options_.tls) callbacks.init_ssl = &HttpServer::InitTls;
   mg_init_data init{};
   init.callbacks = &callbacks;
   init.user_data = this;
@@ -240,7 +321,9 @@ void HttpServer::Start() {
   ctx_ = mg_start2(&init, &error);
   if (!ctx_) {
     throw HttpServerError("cannot listen on " + options_.listen_address + ": " +
-                          (text[0] ? std::string(text) : "civetweb failed to start"));
+                          (!tls_error_.empty() ? tls_error_
+                           : text[0]           ? std::string(text)
+                                               : "civetweb failed to start"));
   }
   mg_set_request_handler(ctx_, "/", &HttpServer::OnRequest, this);
   mg_server_port listening[4] = {};

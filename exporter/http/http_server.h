@@ -2,7 +2,8 @@
 // The exporter's one HTTP server (civetweb): routes paths to one resource each, dispatches
 // the method (GET/HEAD, POST; anything else 405 with Allow), reads bodies up to a limit,
 // adds the security headers to every response, counts every request per route in
-// HttpMetrics, and answers an exception with a generic 500 carrying a request id (the
+// HttpMetrics, serves HTTPS when configured (TLS set up with our own OpenSSL 3 calls; see
+// tls_shim.cpp for why Debian's civetweb needs help), and answers an exception with a generic 500 carrying a request id (the
 // details go to the log with it). Directory listing, document root and CORS are off. Owns the
 // civetweb context (non-copyable); Handle() before Start(); handlers run on civetweb's worker
 // threads and must be thread-safe.
@@ -28,12 +29,24 @@ class HttpServerError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// HTTPS as exporter-toolkit's tls_server_config defines it (see TlsServerConfig).
+struct HttpTlsOptions {
+  std::string cert_file;
+  std::string key_file;
+  std::string client_ca_file;
+  std::string client_auth_type = "NoClientCert";
+  std::string min_version = "TLS12";
+  std::string max_version = "TLS13";
+};
+
 struct HttpServerOptions {
   std::string listen_address = ":5066";  // [host]:port; port 0 picks a free one
   int num_threads = 80;
   std::size_t max_body_bytes = 1 << 20;
   // Peers whose X-Real-IP header replaces their own address as HttpRequest::remote_addr.
   std::vector<std::string> trusted_proxies;
+  // HTTPS instead of HTTP on the listening port.
+  std::optional<HttpTlsOptions> tls;
 };
 
 class HttpMetrics;
@@ -76,6 +89,8 @@ class HttpServer {
 
  private:
   static int OnRequest(mg_connection* conn, void* self);
+  // civetweb's init_ssl: configures the SSL_CTX with our own OpenSSL 3 calls.
+  static int InitTls(void* ssl_ctx, void* self);
   int Serve(mg_connection* conn);
   void WakeListener() const;
 
@@ -91,6 +106,7 @@ class HttpServer {
   std::map<std::string, NamedRoute> prefix_routes_;
   HttpMetrics* metrics_ = nullptr;
   Authenticator authenticator_;
+  std::string tls_error_;  // why InitTls refused, for the start-up error
   mg_context* ctx_ = nullptr;
   int port_ = 0;
 };

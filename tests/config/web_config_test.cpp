@@ -42,10 +42,42 @@ TEST(WebConfigTest, OddYamlIsAConfigErrorNotACrash) {
   EXPECT_EQ(ErrorOf("a: [\n").rfind("invalid YAML at line", 0), 0u);
 }
 
-TEST(WebConfigTest, TlsIsRefusedWithTheReason) {
-  const std::string e = ErrorOf("tls_server_config:\n  cert_file: a.crt\n  key_file: a.key\n");
-  EXPECT_EQ(e.rfind("tls_server_config: TLS is not available", 0), 0u) << e;
-  EXPECT_NE(e.find("reverse proxy"), std::string::npos);
+TEST(WebConfigTest, TlsServerConfigAsExporterToolkitDefinesIt) {
+  const auto c = ParseWebConfig(
+      "tls_server_config:\n  cert_file: a.crt\n  key_file: a.key\n  client_ca_file: ca.crt\n"
+      "  client_auth_type: RequireAndVerifyClientCert\n  min_version: TLS13\n");
+  ASSERT_TRUE(c.tls);
+  EXPECT_EQ(c.tls->cert_file, "a.crt");
+  EXPECT_EQ(c.tls->client_auth_type, "RequireAndVerifyClientCert");
+  EXPECT_EQ(c.tls->min_version, "TLS13");
+  EXPECT_EQ(c.tls->max_version, "TLS13");
+  const auto plain = ParseWebConfig("tls_server_config:\n  cert_file: a\n  key_file: b\n");
+  EXPECT_EQ(plain.tls->client_auth_type, "NoClientCert");
+  EXPECT_EQ(plain.tls->min_version, "TLS12");
+  EXPECT_FALSE(ParseWebConfig("basic_auth_users: {}\n").tls);
+}
+
+TEST(WebConfigTest, BadTlsSettingsNameTheKey) {
+  const std::string base = "tls_server_config:\n  cert_file: a\n  key_file: b\n";
+  EXPECT_EQ(ErrorOf("tls_server_config:\n  key_file: b\n"),
+            "tls_server_config.cert_file: is required");
+  EXPECT_EQ(ErrorOf(base + "  client_auth_type: Sometimes\n").rfind(
+                "tls_server_config.client_auth_type: must be one of", 0),
+            0u);
+  EXPECT_EQ(ErrorOf(base + "  client_auth_type: VerifyClientCertIfGiven\n"),
+            "tls_server_config.client_ca_file: is required with client_auth_type "
+            "VerifyClientCertIfGiven");
+  EXPECT_EQ(ErrorOf(base + "  client_ca_file: ca\n")
+                .rfind("tls_server_config.client_auth_type: client_ca_file is set", 0),
+            0u);
+  EXPECT_EQ(ErrorOf(base + "  min_version: SSL3\n"),
+            "tls_server_config.min_version: must be TLS10, TLS11, TLS12 or TLS13, got \"SSL3\"");
+  EXPECT_EQ(ErrorOf(base + "  min_version: TLS13\n  max_version: TLS12\n"),
+            "tls_server_config.min_version: is above max_version");
+  EXPECT_EQ(ErrorOf(base + "  cipher_suites: [x]\n"), "tls_server_config.cipher_suites: must be a string");
+  EXPECT_EQ(ErrorOf(base + "  prefer_server_cipher_suites: true\n")
+                .rfind("tls_server_config.prefer_server_cipher_suites: unknown or unsupported key", 0),
+            0u);
 }
 
 TEST(WebConfigTest, BadEntriesNameTheKey) {
