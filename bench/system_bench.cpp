@@ -5,12 +5,16 @@
 // Prints Markdown tables; asserts nothing.
 // Also: what each HTTP endpoint costs on one batch of many rows (--only=endpoints; with
 // --binary=PATH another build, e.g. an older one, is measured the same way).
-// Usage: system_bench [--quick] [--only=replay|scrape|poll|side-by-side|endpoints]
+// And a load run (--only=load): RSS, threads and open fds before and after 1,000 stream
+// connect/close cycles and a mixed load of scrapes, API calls, streams and ingest.
+// Usage: system_bench [--quick] [--only=replay|scrape|poll|side-by-side|endpoints|load]
 //                     [--binary=PATH] [--rows=N]
 
+#include <dirent.h>
 #include <soci/soci.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -454,6 +458,98 @@ void EndpointCost(std::int64_t rows, int n) {
   p->Terminate();
 }
 
+std::string ProcessFigures(int pid) {
+  std::size_t fds = 0;
+  if (DIR* d = opendir(("/proc/" + std::to_string(pid) + "/fd").c_str())) {
+    while (readdir(d)) ++fds;
+    closedir(d);
+  }
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "%.1f MB | %ld | %zu", static_cast<double>(RssKb(pid)) / 1024,
+                StatusKb(pid, "Threads"), fds - 2);
+  return buf;
+}
+
+// 1,000 stream cycles, then `seconds` of mixed load, against one exporter with ingest on.
+void Load(int seconds) {
+  TempDir dir;
+  const std::string db = dir.File("events.db");
+  EnsureEventTable("sqlite3://db=" + db, "batchExecutionLog");
+  const std::string config = "web:\n  max_sse_clients: 8\ningest:\n  enabled: true\n  token: t0ken\n"
+                             "pipelines:\n  - name: bench\n    database: \"sqlite3://db=" + db + "\"\n";
+  auto p = StartExporter(dir, config, "load.log");
+  std::printf("\n## Load: 1,000 stream cycles, then %d s of mixed load (SQLite, max_sse_clients 8)\n\n",
+              seconds);
+  std::printf("| moment | RSS | threads | open fds |\n|---|---|---|---|\n");
+  std::printf("| idle | %s |\n", ProcessFigures(p->pid()).c_str());
+  int ok = 0, busy = 0;
+  for (int i = 0; i < 1000; ++i) {
+    SseClient c(p->port(), "/api/stream");
+    if (c.response().status == 200) {
+      ++ok;
+      c.NextEvent();
+    } else {
+      ++busy;
+    }
+  }
+  std::printf("| after 1,000 stream cycles (%d × 200, %d × 503) | %s |\n", ok, busy,
+              ProcessFigures(p->pid()).c_str());
+  std::atomic<bool> stop{false};
+  std::atomic<long> scrapes{0}, api{0}, ingested{0}, streamed{0}, failures{0};
+  std::vector<std::thread> workers;
+  for (int i = 0; i < 2; ++i) {
+    workers.emplace_back([&] {
+      while (!stop) (HttpGet(p->port(), "/metrics").status == 200 ? scrapes : failures)++;
+    });
+  }
+  workers.emplace_back([&] {
+    const char* targets[] = {"/api/current-batch", "/api/batches", "/api/batch/1/stats",
+                             "/api/batch/1/logs?limit=50", "/api/batch/1/errors"};
+    for (int i = 0; !stop; ++i) {
+      const int status = HttpGet(p->port(), targets[i % 5]).status;
+      (status == 200 || status == 404 ? api : failures)++;
+    }
+  });
+  workers.emplace_back([&] {
+    std::string body = "[";
+    for (int f = 0; f < 50; ++f) {
+      body += std::string(f ? "," : "") +
+              R"({"batchId":1,"stage":"stt","eventType":"file_complete","fileName":"f)" +
+              std::to_string(f) + R"(.wav","durationMs":120})";
+    }
+    body += "]";
+    while (!stop) {
+      const auto r = HttpRequestRaw(p->port(), "POST", "/api/events", body,
+                                    {{"Authorization", "Bearer t0ken"}});
+      if (r.status == 202) {
+        ingested += 50;
+      } else {
+        ++failures;
+      }
+    }
+  });
+  for (int i = 0; i < 6; ++i) {
+    workers.emplace_back([&] {
+      while (!stop) {
+        SseClient c(p->port(), "/api/stream");
+        for (int n = 0; n < 200 && !stop && c.Next(std::chrono::seconds(1)); ++n) ++streamed;
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(seconds));  // the load's duration
+  stop = true;
+  for (auto& w : workers) w.join();
+  std::printf("| after the mixed load | %s |\n", ProcessFigures(p->pid()).c_str());
+  WaitUntil([&] { return HttpGet(p->port(), "/metrics").body.find("pipeline_exporter_sse_clients 0") !=
+                         std::string::npos; });
+  std::printf("| streams closed | %s |\n\n", ProcessFigures(p->pid()).c_str());
+  std::printf("Mixed load: %ld scrapes, %ld API calls, %ld events ingested, %ld stream messages "
+              "received, %ld failed requests.\n",
+              scrapes.load(), api.load(), ingested.load(), streamed.load(), failures.load());
+  std::fflush(stdout);
+  p->Terminate();
+}
+
 int main(int argc, char** argv) {
   bool quick = false;
   std::string only;  // replay | scrape | poll | side-by-side | endpoints; empty: all
@@ -471,6 +567,7 @@ int main(int argc, char** argv) {
   if (only.empty() || only == "replay") ReplayAndMemory(quick ? 50'000 : 1'000'000);
   if (only.empty() || only == "scrape") ScrapeAtScale(sizes, quick ? 100 : 1000);
   if (only.empty() || only == "poll") PollCost(quick ? 50 : 200);
+  if (only.empty() || only == "load") Load(quick ? 3 : 30);
   if (only.empty() || only == "endpoints") {
     EndpointCost(endpoint_rows > 0 ? endpoint_rows : (quick ? 20'000 : 800'000), quick ? 3 : 9);
   }
