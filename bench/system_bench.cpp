@@ -42,16 +42,7 @@ double Since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-// A figure of /proc/PID/status in kB: VmRSS (now) or VmHWM (the peak so far).
-long StatusKb(int pid, const std::string& field) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind(field + ":", 0) == 0) return std::stol(line.substr(field.size() + 1));
-  }
-  return 0;
-}
-
-long RssKb(int pid) { return StatusKb(pid, "VmRSS"); }
+long RssKb(int pid) { return ProcStatus(pid, "VmRSS"); }
 
 double CpuSeconds(int pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
@@ -450,7 +441,7 @@ void EndpointCost(std::int64_t rows, int n) {
     std::printf("| `%s` | %.1f ms | %.1f ms | %.1f KB%s | %.0f MB |\n", target.c_str(),
                 ms[ms.size() / 2], ms.back(), static_cast<double>(bytes) / 1024,
                 status == 200 ? "" : (" (" + std::to_string(status) + ")").c_str(),
-                static_cast<double>(StatusKb(p->pid(), "VmHWM")) / 1024);
+                static_cast<double>(ProcStatus(p->pid(), "VmHWM")) / 1024);
     std::fflush(stdout);
   }
   std::printf("| RSS after all | | | | %.0f MB now |\n",
@@ -466,7 +457,7 @@ std::string ProcessFigures(int pid) {
   }
   char buf[160];
   std::snprintf(buf, sizeof buf, "%.1f MB | %ld | %zu", static_cast<double>(RssKb(pid)) / 1024,
-                StatusKb(pid, "Threads"), fds - 2);
+                ProcStatus(pid, "Threads"), fds - 2);
   return buf;
 }
 

@@ -52,6 +52,10 @@ class ExporterProcess {
 // Parses Prometheus text into "name{labels}" → value (comments skipped).
 std::map<std::string, double> ParseMetrics(const std::string& text);
 
+// A figure of /proc/PID/status in kB (VmRSS now, VmHWM the peak) or a count (Threads); 0
+// when absent.
+long ProcStatus(pid_t pid, const std::string& field);
+
 // Runs a shell command; returns its exit status and combined output.
 int RunCommand(const std::string& command, std::string* output);
 

@@ -24,14 +24,6 @@ double SecondsSince(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-long StatusKb(pid_t pid, const std::string& field) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind(field + ":", 0) == 0) return std::stol(line.substr(field.size() + 1));
-  }
-  return 0;
-}
-
 class HardeningTest : public ExporterHarness, public ::testing::Test {
  protected:
   void SetUp() override {
@@ -145,7 +137,7 @@ TEST_F(HardeningTest, ALargeExportStreamsWithBoundedMemoryWhileOthersAreServed) 
   WaitCaughtUp(*p, std::chrono::seconds(60));
   // The peak is measured from here: writing 5 to clear_refs resets VmHWM.
   std::ofstream("/proc/" + std::to_string(p->pid()) + "/clear_refs") << "5";
-  const long rss_before = StatusKb(p->pid(), "VmRSS");
+  const long rss_before = ProcStatus(p->pid(), "VmRSS");
   auto exported = std::async(std::launch::async, [&] {
     return HttpRequestRaw(p->port(), "GET", "/api/batch/1/export", "", {}, 300'000);
   });
@@ -160,7 +152,7 @@ TEST_F(HardeningTest, ALargeExportStreamsWithBoundedMemoryWhileOthersAreServed) 
     ++asked;
   }
   const HttpResult r = exported.get();
-  const long peak = StatusKb(p->pid(), "VmHWM");
+  const long peak = ProcStatus(p->pid(), "VmHWM");
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(r.Header("transfer-encoding"), "chunked");
   EXPECT_GT(r.body.size(), 240u << 20);
