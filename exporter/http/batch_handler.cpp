@@ -60,13 +60,20 @@ HttpResponse BatchHandler::Logs(const HttpRequest& r, const ApiPipeline& p,
 }
 
 HttpResponse BatchHandler::Errors(const ApiPipeline& p, std::int64_t batch_id) const {
-  // The latest run's errors: its first row says where it starts.
-  RunPage first;
-  first.batch_id = batch_id;
-  first.limit = 1;
-  const auto run = p.runs->ReadRun(first);
-  if (run.empty()) return HttpResponse::JsonError(404, "no such batch", std::to_string(batch_id));
-  const std::int64_t run_start = run.front().id;
+  // The latest run's errors: the fold knows where it starts, else its first row says.
+  std::int64_t run_start = 0;
+  if (const auto held = p.store->SnapshotOfBatch(batch_id)) {
+    run_start = held->current_batch->run_start_id;
+  } else {
+    RunPage first;
+    first.batch_id = batch_id;
+    first.limit = 1;
+    const auto run = p.runs->ReadRun(first);
+    if (run.empty()) {
+      return HttpResponse::JsonError(404, "no such batch", std::to_string(batch_id));
+    }
+    run_start = run.front().id;
+  }
   ErrorGroups groups;
   LogFilter f;
   f.batch_id = batch_id;
