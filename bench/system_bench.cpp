@@ -14,8 +14,8 @@
 #include <soci/soci.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -466,11 +466,14 @@ void Load(int seconds) {
   TempDir dir;
   const std::string db = dir.File("events.db");
   EnsureEventTable("sqlite3://db=" + db, "batchExecutionLog");
-  const std::string config = "web:\n  max_sse_clients: 8\ningest:\n  enabled: true\n  token: t0ken\n"
-                             "pipelines:\n  - name: bench\n    database: \"sqlite3://db=" + db + "\"\n";
+  const std::string config =
+      "web:\n  max_sse_clients: 8\ningest:\n  enabled: true\n  token: t0ken\n"
+      "pipelines:\n  - name: bench\n    database: \"sqlite3://db=" +
+      db + "\"\n";
   auto p = StartExporter(dir, config, "load.log");
-  std::printf("\n## Load: 1,000 stream cycles, then %d s of mixed load (SQLite, max_sse_clients 8)\n\n",
-              seconds);
+  std::printf(
+      "\n## Load: 1,000 stream cycles, then %d s of mixed load (SQLite, max_sse_clients 8)\n\n",
+      seconds);
   std::printf("| moment | RSS | threads | open fds |\n|---|---|---|---|\n");
   std::printf("| idle | %s |\n", ProcessFigures(p->pid()).c_str());
   int ok = 0, busy = 0;
@@ -531,12 +534,15 @@ void Load(int seconds) {
   stop = true;
   for (auto& w : workers) w.join();
   std::printf("| after the mixed load | %s |\n", ProcessFigures(p->pid()).c_str());
-  WaitUntil([&] { return HttpGet(p->port(), "/metrics").body.find("pipeline_exporter_sse_clients 0") !=
-                         std::string::npos; });
+  WaitUntil([&] {
+    return HttpGet(p->port(), "/metrics").body.find("pipeline_exporter_sse_clients 0") !=
+           std::string::npos;
+  });
   std::printf("| streams closed | %s |\n\n", ProcessFigures(p->pid()).c_str());
-  std::printf("Mixed load: %ld scrapes, %ld API calls, %ld events ingested, %ld stream messages "
-              "received, %ld failed requests.\n",
-              scrapes.load(), api.load(), ingested.load(), streamed.load(), failures.load());
+  std::printf(
+      "Mixed load: %ld scrapes, %ld API calls, %ld events ingested, %ld stream messages "
+      "received, %ld failed requests.\n",
+      scrapes.load(), api.load(), ingested.load(), streamed.load(), failures.load());
   std::fflush(stdout);
   p->Terminate();
 }

@@ -203,8 +203,9 @@ namespace {
 // when even that is below what the configuration needs: every pipeline's sessions, one
 // socket per HTTP worker, and some for logs and the listener.
 void CheckOpenFilesLimit(std::size_t pipelines, int http_threads) {
-  const rlim_t needed = static_cast<rlim_t>(pipelines) * (1 + DatabaseOptions{}.query_sessions) * 2 +
-                        static_cast<rlim_t>(http_threads) + 64;
+  const rlim_t needed =
+      static_cast<rlim_t>(pipelines) * (1 + DatabaseOptions{}.query_sessions) * 2 +
+      static_cast<rlim_t>(http_threads) + 64;
   rlimit rl{};
   if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return;
   if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < rl.rlim_max) {

@@ -6,11 +6,10 @@
 #include <cstdint>
 #include <map>
 #include <optional>
-
-#include "exporter/config/web_config.h"
 #include <string>
 #include <vector>
 
+#include "exporter/config/web_config.h"
 #include "exporter/core/pipeline_spec.h"
 
 namespace pipeline_exporter {

@@ -43,8 +43,7 @@ void PipelineStore::RecordPoll(const PollRecord& record) {
     tail_.lag_seconds =
         static_cast<double>(std::max<std::int64_t>(0, *record.db_now_ms - newest_event_ms_)) /
         1000.0;
-    tail_.clock_skew_seconds =
-        static_cast<double>(newest_event_ms_ - *record.db_now_ms) / 1000.0;
+    tail_.clock_skew_seconds = static_cast<double>(newest_event_ms_ - *record.db_now_ms) / 1000.0;
   }
 }
 

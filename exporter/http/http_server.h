@@ -3,10 +3,10 @@
 // the method (GET/HEAD, POST; anything else 405 with Allow), reads bodies up to a limit,
 // adds the security headers to every response, counts every request per route in
 // HttpMetrics, serves HTTPS when configured (TLS set up with our own OpenSSL 3 calls; see
-// tls_shim.cpp for why Debian's civetweb needs help), and answers an exception with a generic 500 carrying a request id (the
-// details go to the log with it). Directory listing, document root and CORS are off. Owns the
-// civetweb context (non-copyable); Handle() before Start(); handlers run on civetweb's worker
-// threads and must be thread-safe.
+// tls_shim.cpp for why Debian's civetweb needs help), and answers an exception with a generic 500
+// carrying a request id (the details go to the log with it). Directory listing, document root and
+// CORS are off. Owns the civetweb context (non-copyable); Handle() before Start(); handlers run on
+// civetweb's worker threads and must be thread-safe.
 
 #include <functional>
 #include <map>

@@ -169,9 +169,10 @@ std::vector<StageEvent> SociEventLog::ReadAfter(std::int64_t after_id, std::size
 }
 
 std::vector<StageEvent> SociEventLog::ListRunStarts(std::int64_t before_id, std::size_t limit) {
-  return SelectList(" WHERE id < :id AND (eventType = 'batch_start' OR id IN (SELECT MIN(id) FROM " +
-                        db_.table() + " GROUP BY batchId)) ORDER BY id DESC LIMIT :lim",
-                    before_id, limit);
+  return SelectList(
+      " WHERE id < :id AND (eventType = 'batch_start' OR id IN (SELECT MIN(id) FROM " +
+          db_.table() + " GROUP BY batchId)) ORDER BY id DESC LIMIT :lim",
+      before_id, limit);
 }
 
 std::vector<std::int64_t> SociEventLog::Append(const std::vector<StageEvent>& rows) {

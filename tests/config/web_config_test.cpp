@@ -61,8 +61,8 @@ TEST(WebConfigTest, BadTlsSettingsNameTheKey) {
   const std::string base = "tls_server_config:\n  cert_file: a\n  key_file: b\n";
   EXPECT_EQ(ErrorOf("tls_server_config:\n  key_file: b\n"),
             "tls_server_config.cert_file: is required");
-  EXPECT_EQ(ErrorOf(base + "  client_auth_type: Sometimes\n").rfind(
-                "tls_server_config.client_auth_type: must be one of", 0),
+  EXPECT_EQ(ErrorOf(base + "  client_auth_type: Sometimes\n")
+                .rfind("tls_server_config.client_auth_type: must be one of", 0),
             0u);
   EXPECT_EQ(ErrorOf(base + "  client_auth_type: VerifyClientCertIfGiven\n"),
             "tls_server_config.client_ca_file: is required with client_auth_type "
@@ -74,10 +74,12 @@ TEST(WebConfigTest, BadTlsSettingsNameTheKey) {
             "tls_server_config.min_version: must be TLS10, TLS11, TLS12 or TLS13, got \"SSL3\"");
   EXPECT_EQ(ErrorOf(base + "  min_version: TLS13\n  max_version: TLS12\n"),
             "tls_server_config.min_version: is above max_version");
-  EXPECT_EQ(ErrorOf(base + "  cipher_suites: [x]\n"), "tls_server_config.cipher_suites: must be a string");
-  EXPECT_EQ(ErrorOf(base + "  prefer_server_cipher_suites: true\n")
-                .rfind("tls_server_config.prefer_server_cipher_suites: unknown or unsupported key", 0),
-            0u);
+  EXPECT_EQ(ErrorOf(base + "  cipher_suites: [x]\n"),
+            "tls_server_config.cipher_suites: must be a string");
+  EXPECT_EQ(
+      ErrorOf(base + "  prefer_server_cipher_suites: true\n")
+          .rfind("tls_server_config.prefer_server_cipher_suites: unknown or unsupported key", 0),
+      0u);
 }
 
 TEST(WebConfigTest, BadEntriesNameTheKey) {

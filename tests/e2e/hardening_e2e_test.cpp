@@ -35,8 +35,9 @@ class HardeningTest : public ExporterHarness, public ::testing::Test {
 TEST_F(HardeningTest, AnEnabledIngestWithAnEmptyTokenIsRefusedAtStart) {
   std::ofstream(dir_.File("exporter.yml"), std::ios::app)
       << "ingest:\n  enabled: true\n  token: \"${PE_TEST_UNSET_TOKEN}\"\n";
-  ExporterProcess p({"--config.file=" + dir_.File("exporter.yml"), "--web.listen-address=127.0.0.1:0"},
-                    dir_.path().string(), dir_.File("refused.log"));
+  ExporterProcess p(
+      {"--config.file=" + dir_.File("exporter.yml"), "--web.listen-address=127.0.0.1:0"},
+      dir_.path().string(), dir_.File("refused.log"));
   const auto code = p.WaitUntilExited(std::chrono::seconds(10));
   ASSERT_TRUE(code) << p.Log();
   EXPECT_NE(*code, 0);
@@ -137,11 +138,12 @@ TEST_F(HardeningTest, ALargeExportStreamsWithBoundedMemoryWhileOthersAreServed) 
   // Under AddressSanitizer freed memory is held in a quarantine (256 MB by default), which
   // would be counted as the export's: keep it small for this process (ignored otherwise).
   const char* asan = std::getenv("ASAN_OPTIONS");
-  setenv("ASAN_OPTIONS",
-         (std::string(asan ? asan : "") + ":quarantine_size_mb=8:thread_local_quarantine_size_kb=64:"
-                     "allocator_release_to_os_interval_ms=200")
-             .c_str(),
-         1);
+  setenv(
+      "ASAN_OPTIONS",
+      (std::string(asan ? asan : "") + ":quarantine_size_mb=8:thread_local_quarantine_size_kb=64:"
+                                       "allocator_release_to_os_interval_ms=200")
+          .c_str(),
+      1);
   auto p = Start();
   if (asan) {
     setenv("ASAN_OPTIONS", asan, 1);
@@ -177,11 +179,12 @@ TEST_F(HardeningTest, ALargeExportStreamsWithBoundedMemoryWhileOthersAreServed) 
   EXPECT_EQ(doc["stats"]["stages"][1]["processed"], 60000);
   EXPECT_GT(asked, 0);
   EXPECT_LT(slowest, 1.0) << asked << " payload requests during the export";
-  std::printf("export: %zu MB streamed; peak RSS +%ld MB; %d payload requests meanwhile, slowest %.0f ms\n",
-              r.body.size() >> 20, (peak - rss_before) / 1024, asked, slowest * 1000);
-  EXPECT_LT(peak - rss_before, 100 * 1024) << "peak RSS grew by " << (peak - rss_before) / 1024
-                                           << " MB for a " << r.body.size() / (1 << 20)
-                                           << " MB export";
+  std::printf(
+      "export: %zu MB streamed; peak RSS +%ld MB; %d payload requests meanwhile, slowest %.0f ms\n",
+      r.body.size() >> 20, (peak - rss_before) / 1024, asked, slowest * 1000);
+  EXPECT_LT(peak - rss_before, 100 * 1024)
+      << "peak RSS grew by " << (peak - rss_before) / 1024 << " MB for a "
+      << r.body.size() / (1 << 20) << " MB export";
 }
 
 }  // namespace

@@ -39,14 +39,16 @@ class TlsTest : public ExporterHarness, public ::testing::Test {
   }
 
   std::unique_ptr<ExporterProcess> StartTls(const std::string& extra) {
-    std::ofstream(dir_.File("web.yml")) << "tls_server_config:\n  cert_file: " << dir_.File("server.crt")
-                                        << "\n  key_file: " << dir_.File("server.key") << "\n"
-                                        << extra;
+    std::ofstream(dir_.File("web.yml"))
+        << "tls_server_config:\n  cert_file: " << dir_.File("server.crt")
+        << "\n  key_file: " << dir_.File("server.key") << "\n"
+        << extra;
     return Start({"--web.config.file=" + dir_.File("web.yml")}, /*wait_for_poll=*/false);
   }
 
   // curl's status codes, one per URL ("000" when no HTTP answer came).
-  std::string Curl(int port, const std::string& options, int urls = 1, const std::string& path = "/metrics") {
+  std::string Curl(int port, const std::string& options, int urls = 1,
+                   const std::string& path = "/metrics") {
     std::ostringstream cmd;
     cmd << "curl -s -w '%{http_code}\\n' --max-time 10 --cacert '" << dir_.File("ca.crt") << "' "
         << options;
@@ -118,11 +120,13 @@ TEST_F(TlsTest, MinVersionTls13RefusesATls12Client) {
 }
 
 TEST_F(TlsTest, ABadKeyStopsStartUpNamingIt) {
-  std::ofstream(dir_.File("web.yml")) << "tls_server_config:\n  cert_file: " << dir_.File("server.crt")
-                                      << "\n  key_file: " << dir_.File("rogue.key") << "\n";
-  ExporterProcess p({"--config.file=" + dir_.File("exporter.yml"), "--web.listen-address=127.0.0.1:0",
-                     "--web.config.file=" + dir_.File("web.yml")},
-                    dir_.path().string(), dir_.File("bad.log"));
+  std::ofstream(dir_.File("web.yml"))
+      << "tls_server_config:\n  cert_file: " << dir_.File("server.crt")
+      << "\n  key_file: " << dir_.File("rogue.key") << "\n";
+  ExporterProcess p(
+      {"--config.file=" + dir_.File("exporter.yml"), "--web.listen-address=127.0.0.1:0",
+       "--web.config.file=" + dir_.File("web.yml")},
+      dir_.path().string(), dir_.File("bad.log"));
   const auto code = p.WaitUntilExited(std::chrono::seconds(10));
   ASSERT_TRUE(code) << p.Log();
   EXPECT_NE(*code, 0);
