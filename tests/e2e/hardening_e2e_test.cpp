@@ -46,6 +46,20 @@ TEST_F(HardeningTest, AnEnabledIngestWithAnEmptyTokenIsRefusedAtStart) {
       << p.Log();
 }
 
+TEST_F(HardeningTest, AnOpenFilesLimitTooLowForTheConfigurationIsReported) {
+  // Soft and hard limit 100: below the 8 + 128 HTTP workers alone.
+  ExporterProcess p(
+      {"--nofile=100:100", "--", PE_EXPORTER_BINARY, "--config.file=" + dir_.File("exporter.yml"),
+       "--web.listen-address=127.0.0.1:0"},
+      dir_.path().string(), dir_.File("fds.log"), "/usr/bin/prlimit");
+  ASSERT_TRUE(p.WaitReady()) << p.Log();
+  EXPECT_NE(p.Log().find("the open-files limit is below what the configuration needs"),
+            std::string::npos)
+      << p.Log();
+  EXPECT_NE(p.Log().find("limit=100 needed="), std::string::npos) << p.Log();
+  EXPECT_EQ(p.Terminate(), 0);
+}
+
 TEST_F(HardeningTest, IdleSocketsAndHalfSentHeadsDoNotDelayAScrape) {
   auto p = Start();
   std::vector<int> held;
