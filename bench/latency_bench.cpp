@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
   EnsureEventTable("sqlite3://db=" + db, "batchExecutionLog");
   std::ofstream(dir.File("exporter.yml"))
       << "pipelines:\n  - name: bench\n    database: \"sqlite3://db=" << db
-      << "\"\n    poll_interval: " << poll << "\ningest:\n  enabled: true\n";
+      << "\"\n    poll_interval: " << poll << "\ningest:\n  enabled: true\n  token: bench-token\n";
   const pid_t pid = fork();
   if (pid == 0) {
     const std::string cfg = "--config.file=" + dir.File("exporter.yml");
@@ -118,7 +118,7 @@ int main(int argc, char** argv) {
         port, "POST", "/api/events",
         R"({"batchId": 2, "stage": "stt", "eventType": "file_complete", "fileName": "i)" +
             std::to_string(i) + "\"}",
-        {{"Content-Type", "application/json"}});
+        {{"Content-Type", "application/json"}, {"Authorization", "Bearer bench-token"}});
   });
 
   kill(pid, SIGTERM);
