@@ -175,17 +175,8 @@ class CivetStream final : public HttpStream {
   int fd_ = kUnknown;
 };
 
-std::atomic<std::uint64_t> g_request_ids{0};
-
-// A 5xx names nothing inside (SQL, users, paths): the details go to the log under an id the
-// client also gets.
 HttpResponse InternalError(const HttpRequest& req, const std::exception& e) {
-  const std::string id = std::to_string(++g_request_ids);
-  spdlog::error("msg=\"request failed\" request_id={} method={} path={} error={}", id,
-                LogfmtQuote(req.method), LogfmtQuote(req.path), LogfmtQuote(e.what()));
-  HttpResponse r = HttpResponse::JsonError(500, "internal error", "request id " + id);
-  r.headers.emplace_back("X-Request-Id", id);
-  return r;
+  return HttpResponse::ServerError(500, "internal error", req, e.what());
 }
 
 }  // namespace

@@ -1,8 +1,12 @@
 #include "exporter/http/http_types.h"
 
 #include <civetweb.h>
+#include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <nlohmann/json.hpp>
+
+#include "exporter/core/logfmt.h"
 
 namespace pipeline_exporter {
 
@@ -30,6 +34,19 @@ HttpResponse HttpResponse::JsonError(int status, const std::string& message,
   j["error"] = message;
   j["detail"] = detail.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(detail);
   r.body = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return r;
+}
+
+HttpResponse HttpResponse::ServerError(int status, const std::string& message,
+                                       const HttpRequest& request,
+                                       const std::string& internal_detail) {
+  static std::atomic<std::uint64_t> request_ids{0};
+  const std::string id = std::to_string(++request_ids);
+  spdlog::error("msg=\"request failed\" request_id={} status={} method={} path={} error={}", id,
+                status, LogfmtQuote(request.method), LogfmtQuote(request.path),
+                LogfmtQuote(internal_detail));
+  HttpResponse r = JsonError(status, message, "request id " + id);
+  r.headers.emplace_back("X-Request-Id", id);
   return r;
 }
 

@@ -34,6 +34,11 @@ struct HttpResponse {
   // {"error": message, "detail": detail} with the given status (SPEC §5).
   static HttpResponse JsonError(int status, const std::string& message,
                                 const std::string& detail = "");
+
+  // A 5xx that names nothing inside (SQL, users, paths): `internal_detail` goes to the log
+  // under a request id, and the client gets `message` and that id (also X-Request-Id).
+  static HttpResponse ServerError(int status, const std::string& message,
+                                  const HttpRequest& request, const std::string& internal_detail);
 };
 
 // A response written as it goes: headers first, then pieces of body; the connection is

@@ -1,12 +1,10 @@
 #include "exporter/http/ingest_handler.h"
 
 #include <openssl/crypto.h>
-#include <spdlog/spdlog.h>
 
 #include <set>
 
 #include "exporter/core/event_validator.h"
-#include "exporter/core/logfmt.h"
 #include "exporter/http/api_json.h"
 
 namespace pipeline_exporter {
@@ -145,10 +143,8 @@ HttpResponse IngestHandler::Post(const HttpRequest& r) const {
     ids = p->appender->Append(rows);
   } catch (const std::exception& e) {
     // What the database said stays in the log (SPEC §5: no internals in a 5xx body).
-    spdlog::error("pipeline={} msg=\"ingest could not store events\" error={}", p->store->name(),
-                  LogfmtQuote(e.what()));
-    HttpResponse resp = HttpResponse::JsonError(503, "the database did not store the events",
-                                                "see the exporter's log");
+    HttpResponse resp =
+        HttpResponse::ServerError(503, "the database did not store the events", r, e.what());
     resp.headers.emplace_back("Retry-After", "5");
     return resp;
   }
