@@ -1,0 +1,70 @@
+// The payload viewer: one event with its request, response and error text (capped by the
+// exporter, flagged when cut), each with a copy button.
+
+import { $, el } from './dom.js';
+
+function showPayload(name, payload) {
+  const pre = $(`viewer-${name}`), note = $(`viewer-${name}-note`);
+  if (!payload) {
+    pre.textContent = '(none)';
+    note.hidden = true;
+    return;
+  }
+  let text = payload.text;
+  try { text = JSON.stringify(JSON.parse(payload.text), null, 2); } catch { /* not JSON: raw */ }
+  pre.textContent = text;
+  note.hidden = !payload.truncated;
+  note.textContent = payload.truncated ? `Cut to the first ${payload.text.length} of ${payload.length} characters.` : '';
+}
+
+async function copyText(id, button) {
+  const text = $(id).textContent;
+  try {
+    await navigator.clipboard.writeText(text);
+    button.textContent = 'Copied';
+  } catch {
+    const range = document.createRange();
+    range.selectNodeContents($(id));
+    const sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+    button.textContent = 'Selected';
+  }
+  setTimeout(() => { button.textContent = 'Copy'; }, 1500);
+}
+
+export class PayloadViewer {
+  constructor(api) {
+    this.api = api;
+    $('viewer-close').addEventListener('click', () => $('viewer').close());
+    for (const b of document.querySelectorAll('[data-copy]')) {
+      b.addEventListener('click', () => copyText(b.dataset.copy, b));
+    }
+  }
+
+  async open(id) {
+    try {
+      const ev = await this.api.get(`/api/events/${id}`);
+      $('viewer-title').textContent = `Event ${ev.id} · ${ev.eventType}`;
+      const meta = $('viewer-meta');
+      meta.replaceChildren();
+      for (const [k, v] of [['Time', ev.timestamp], ['Batch', ev.batchId], ['Stage', ev.stage],
+        ['File', ev.fileName], ['Worker', ev.gpuIp], ['Duration', ev.durationMs !== null ? `${ev.durationMs} ms` : null],
+        ['Counts', [ev.processedFiles, ev.failedFiles, ev.totalFiles].some((x) => x !== null)
+          ? `processed ${ev.processedFiles ?? '–'}, failed ${ev.failedFiles ?? '–'}, total ${ev.totalFiles ?? '–'}` : null],
+        ['Invalid', ev.invalid]]) {
+        if (v === null || v === undefined) continue;
+        meta.append(el('dt', {}, k), el('dd', {}, String(v)));
+      }
+      const err = $('viewer-error');
+      err.hidden = !ev.errorMessage;
+      err.textContent = ev.errorMessage ? ev.errorMessage.text : '';
+      showPayload('request', ev.requestPayload);
+      showPayload('response', ev.response);
+      const dialog = $('viewer');
+      if (!dialog.open) dialog.showModal();
+    } catch (err) {
+      console.warn(err);
+    }
+  }
+}
