@@ -29,8 +29,14 @@ std::string NormaliseErrorMessage(std::string_view message) {
   return out;
 }
 
+const std::vector<std::string>& ErrorGroups::ErrorTypes() {
+  static const std::vector<std::string> kTypes = {"error", "stage_failed", "batch_failed"};
+  return kTypes;
+}
+
 bool ErrorGroups::IsError(std::string_view event_type) {
-  return event_type == "error" || event_type == "stage_failed" || event_type == "batch_failed";
+  const auto& types = ErrorTypes();
+  return std::find(types.begin(), types.end(), event_type) != types.end();
 }
 
 void ErrorGroups::Add(const StageEvent& row) {

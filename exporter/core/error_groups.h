@@ -32,7 +32,8 @@ class ErrorGroups {
  public:
   explicit ErrorGroups(std::size_t max_groups = 1000) : max_groups_(max_groups) {}
 
-  // True for the event types that are errors.
+  // The event types that are errors: the rows to add.
+  static const std::vector<std::string>& ErrorTypes();
   static bool IsError(std::string_view event_type);
 
   void Add(const StageEvent& row);

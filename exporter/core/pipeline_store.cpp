@@ -86,6 +86,18 @@ bool PipelineStore::Holds(std::int64_t batch_id) const {
   return state_.Holds(batch_id);
 }
 
+std::optional<std::int64_t> PipelineStore::RunStartId(std::int64_t batch_id) const {
+  std::lock_guard lock(mu_);
+  const BatchState* batch = state_.FindBatch(batch_id);
+  if (!batch) return std::nullopt;
+  return batch->run_start_id();
+}
+
+TailStats PipelineStore::Tail() const {
+  std::lock_guard lock(mu_);
+  return tail_;
+}
+
 bool PipelineStore::Knows(std::int64_t batch_id) const {
   std::lock_guard lock(mu_);
   return state_.Knows(batch_id);

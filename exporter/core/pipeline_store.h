@@ -54,6 +54,12 @@ class PipelineStore {
   bool Knows(std::int64_t batch_id) const;
   // True when the fold holds the batch (its views come from here).
   bool Holds(std::int64_t batch_id) const;
+  // The first event id of the batch's latest run when the fold holds it.
+  std::optional<std::int64_t> RunStartId(std::int64_t batch_id) const;
+  // The tail's statistics alone (no snapshot of the state).
+  TailStats Tail() const;
+  // "Now" as the store's views see it.
+  std::int64_t Now() const { return clock_.Now(); }
 
   const std::string& name() const { return name_; }
   const PipelineSpec& spec() const { return spec_; }

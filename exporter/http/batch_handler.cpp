@@ -38,9 +38,9 @@ HttpResponse BatchHandler::Stats(const ApiPipeline& p, std::int64_t batch_id) co
   std::optional<PipelineSnapshot> snap = p.store->SnapshotOfBatch(batch_id);
   if (!snap) {
     const PipelineState state = FoldBatchRun(p.store->spec(), *p.runs, batch_id);
-    snap = state.SnapshotOfBatch(batch_id, p.store->Snapshot().taken_ms);
+    snap = state.SnapshotOfBatch(batch_id, p.store->Now());
     if (!snap) return HttpResponse::JsonError(404, "no such batch", std::to_string(batch_id));
-    snap->tail = p.store->Snapshot().tail;
+    snap->tail = p.store->Tail();
   }
   return JsonResponse(Dump(SnapshotJson(*snap)));
 }
@@ -62,8 +62,8 @@ HttpResponse BatchHandler::Logs(const HttpRequest& r, const ApiPipeline& p,
 HttpResponse BatchHandler::Errors(const ApiPipeline& p, std::int64_t batch_id) const {
   // The latest run's errors: the fold knows where it starts, else its first row says.
   std::int64_t run_start = 0;
-  if (const auto held = p.store->SnapshotOfBatch(batch_id)) {
-    run_start = held->current_batch->run_start_id;
+  if (const auto held = p.store->RunStartId(batch_id)) {
+    run_start = *held;
   } else {
     RunPage first;
     first.batch_id = batch_id;
@@ -77,7 +77,7 @@ HttpResponse BatchHandler::Errors(const ApiPipeline& p, std::int64_t batch_id) c
   ErrorGroups groups;
   LogFilter f;
   f.batch_id = batch_id;
-  f.event_types = {"error", "stage_failed", "batch_failed"};
+  f.event_types = ErrorGroups::ErrorTypes();
   f.limit = options_.error_page_rows;
   std::size_t read = 0;
   bool cut = false;
@@ -114,7 +114,7 @@ void BatchHandler::Export(const ApiPipeline& p, std::int64_t batch_id, HttpStrea
     out.Respond(HttpResponse::JsonError(404, "no such batch", std::to_string(batch_id)));
     return;
   }
-  const std::int64_t now_ms = p.store->Snapshot().taken_ms;
+  const std::int64_t now_ms = p.store->Now();
   if (!out.Begin(200,
                  {{"Content-Type", "application/json"},
                   {"Content-Disposition",

@@ -21,7 +21,7 @@ std::optional<BatchSummary> BatchesHandler::Folded(const ApiPipeline& p,
     }
   }
   const PipelineState state = FoldBatchRun(p.store->spec(), *p.runs, batch_id);
-  auto lines = state.History(std::nullopt, 1, p.store->Snapshot().taken_ms);
+  auto lines = state.History(std::nullopt, 1, p.store->Now());
   if (lines.empty()) return std::nullopt;
   if (lines.front().status != BatchStatus::kRunning) {
     std::lock_guard lock(mu_);

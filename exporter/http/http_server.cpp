@@ -7,7 +7,6 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <poll.h>
-#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -18,7 +17,6 @@
 #include <thread>
 #include <vector>
 
-#include "exporter/core/logfmt.h"
 #include "exporter/http/http_metrics.h"
 
 namespace pipeline_exporter {

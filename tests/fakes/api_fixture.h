@@ -42,8 +42,9 @@ class ApiFixture {
   // Rows appended to the log and, with Fold(), applied to the store.
   void Add(StageEvent e) { log_.Append(std::move(e)); }
   void Fold() {
-    store_.Apply(log_.ReadAfter(applied_, 1'000'000));
-    applied_ = log_.ReadAfter(0, 1'000'000).empty() ? 0 : log_.ReadAfter(0, 1'000'000).back().id;
+    const std::vector<StageEvent> rows = log_.ReadAfter(applied_, 1'000'000);
+    store_.Apply(rows);
+    if (!rows.empty()) applied_ = rows.back().id;
   }
 
   static HttpRequest Request(const std::string& method, const std::string& path,
