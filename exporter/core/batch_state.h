@@ -3,7 +3,8 @@
 // its status, metadata from batch_start, and one StageState per catalog stage. A batch_start
 // after the batch ended (complete or failed) starts a new run, which restarts every figure;
 // rows older than the latest run's start no longer change it. The latest outcome event wins,
-// and stages still processing end with the batch.
+// and stages still processing end with the batch. It also groups the latest run's errors, so
+// the error view of a batch held costs the same whatever the batch's size.
 // Not thread-safe; owned by its PipelineState.
 
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "exporter/core/error_groups.h"
 #include "exporter/core/stage_state.h"
 #include "exporter/core/stage_status.h"
 
@@ -39,6 +41,11 @@ class BatchState {
   StageState& Stage(std::size_t index);
   const StageState* FindStage(std::size_t index) const;
   std::size_t stage_count() const { return stages_.size(); }
+
+  // An error row of the latest run (error, stage_failed, batch_failed) joins its groups.
+  void AddError(const StageEvent& event) { errors_.Add(event); }
+  // The latest run's errors grouped (SPEC §5 errors), bounded like any ErrorGroups.
+  const ErrorGroups& errors() const { return errors_; }
 
   void Compact();
 
@@ -71,6 +78,7 @@ class BatchState {
   std::string batch_date_;
   std::string batch_number_;
   std::vector<std::optional<StageState>> stages_;
+  ErrorGroups errors_;
 };
 
 }  // namespace pipeline_exporter

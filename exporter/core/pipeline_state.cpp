@@ -68,6 +68,7 @@ std::optional<InvalidReason> PipelineState::Apply(const StageEvent& event) {
   if (change.outcome) {
     ++(*change.outcome == BatchStatus::kComplete ? batches_complete_ : batches_failed_);
   }
+  if (ErrorGroups::IsError(event.event_type)) batch.AddError(event);
   if (stage_index) {
     const StageChange sc = batch.Stage(*stage_index).Apply(event, type);
     StageCounters& c = stage_counters_[*stage_index];

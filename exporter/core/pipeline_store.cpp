@@ -10,6 +10,7 @@ PipelineStore::PipelineStore(PipelineSpec spec, const Clock& clock)
 ApplyReport PipelineStore::Apply(const std::vector<StageEvent>& events, bool live) {
   ApplyReport report;
   std::vector<StageEvent> applied;
+  PipelineSnapshot after;
   {
     std::lock_guard lock(mu_);
     for (const StageEvent& e : events) {
@@ -21,8 +22,12 @@ ApplyReport PipelineStore::Apply(const std::vector<StageEvent>& events, bool liv
         if (listener_ && live) applied.push_back(e);
       }
     }
+    if (!applied.empty()) {
+      after = state_.Snapshot(clock_.Now());
+      after.tail = tail_;
+    }
   }
-  if (listener_ && !applied.empty()) listener_->OnApplied(name_, applied);
+  if (listener_ && !applied.empty()) listener_->OnApplied(name_, applied, after);
   return report;
 }
 
@@ -91,6 +96,13 @@ std::optional<std::int64_t> PipelineStore::RunStartId(std::int64_t batch_id) con
   const BatchState* batch = state_.FindBatch(batch_id);
   if (!batch) return std::nullopt;
   return batch->run_start_id();
+}
+
+std::optional<ErrorGroups> PipelineStore::ErrorsOfBatch(std::int64_t batch_id) const {
+  std::lock_guard lock(mu_);
+  const BatchState* batch = state_.FindBatch(batch_id);
+  if (!batch) return std::nullopt;
+  return batch->errors();
 }
 
 TailStats PipelineStore::Tail() const {

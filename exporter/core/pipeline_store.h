@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "exporter/core/clock.h"
+#include "exporter/core/error_groups.h"
 #include "exporter/core/event_listener.h"
 #include "exporter/core/pipeline_snapshot.h"
 #include "exporter/core/pipeline_state.h"
@@ -54,6 +55,8 @@ class PipelineStore {
   bool Knows(std::int64_t batch_id) const;
   // True when the fold holds the batch (its views come from here).
   bool Holds(std::int64_t batch_id) const;
+  // The latest run's error groups when the fold holds the batch.
+  std::optional<ErrorGroups> ErrorsOfBatch(std::int64_t batch_id) const;
   // The first event id of the batch's latest run when the fold holds it.
   std::optional<std::int64_t> RunStartId(std::int64_t batch_id) const;
   // The tail's statistics alone (no snapshot of the state).

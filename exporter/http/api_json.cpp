@@ -27,51 +27,51 @@ std::string IsoTime(std::int64_t epoch_ms) {
   return buf;
 }
 
+Json BatchJson(const BatchSnapshot& b) {
+  const auto start_ms = static_cast<std::int64_t>(std::llround(b.start_timestamp_seconds * 1000));
+  Json batch;
+  batch["id"] = b.id;
+  batch["date"] = b.batch_date;
+  batch["number"] = b.batch_number;
+  batch["status"] = BatchStatusName(b.status);
+  batch["files"] = Optional(b.files);
+  batch["start"] = IsoTime(start_ms);
+  batch["startMs"] = start_ms;
+  batch["end"] = b.end_timestamp_seconds
+                     ? Json(IsoTime(std::llround(*b.end_timestamp_seconds * 1000)))
+                     : Json(nullptr);
+  batch["runStartId"] = b.run_start_id;
+  return batch;
+}
+
+Json StageJson(const StageSnapshot& s, std::size_t order) {
+  Json st;
+  st["id"] = s.id;
+  st["title"] = s.title;
+  st["order"] = order;
+  st["status"] = StageStatusName(s.status);
+  st["total"] = Optional(s.total);
+  st["processed"] = s.processed;
+  st["failed"] = s.failed;
+  st["progress"] = Number(s.progress_ratio);
+  st["durationSeconds"] = Optional(s.duration_seconds);
+  st["etaSeconds"] = Number(s.eta_seconds);
+  st["throughputPerSecond"] = s.throughput_per_second;
+  st["lastEventAt"] = std::isfinite(s.last_event_timestamp_seconds)
+                          ? Json(IsoTime(std::llround(s.last_event_timestamp_seconds * 1000)))
+                          : Json(nullptr);
+  st["typicalDurationSeconds"] = Number(s.typical_duration_seconds);
+  return st;
+}
+
 Json SnapshotJson(const PipelineSnapshot& p) {
   Json j;
   j["pipeline"] = p.name;
   j["lastEventId"] = p.tail.last_event_id;
   j["dbUp"] = p.tail.db_up;
-  if (p.current_batch) {
-    const BatchSnapshot& b = *p.current_batch;
-    const auto start_ms = static_cast<std::int64_t>(std::llround(b.start_timestamp_seconds * 1000));
-    Json batch;
-    batch["id"] = b.id;
-    batch["date"] = b.batch_date;
-    batch["number"] = b.batch_number;
-    batch["status"] = BatchStatusName(b.status);
-    batch["files"] = Optional(b.files);
-    batch["start"] = IsoTime(start_ms);
-    batch["startMs"] = start_ms;
-    batch["end"] = b.end_timestamp_seconds
-                       ? Json(IsoTime(std::llround(*b.end_timestamp_seconds * 1000)))
-                       : Json(nullptr);
-    batch["runStartId"] = b.run_start_id;
-    j["batch"] = std::move(batch);
-  } else {
-    j["batch"] = nullptr;
-  }
+  j["batch"] = p.current_batch ? BatchJson(*p.current_batch) : Json(nullptr);
   Json stages = Json::array();
-  for (std::size_t i = 0; i < p.stages.size(); ++i) {
-    const StageSnapshot& s = p.stages[i];
-    Json st;
-    st["id"] = s.id;
-    st["title"] = s.title;
-    st["order"] = i;
-    st["status"] = StageStatusName(s.status);
-    st["total"] = Optional(s.total);
-    st["processed"] = s.processed;
-    st["failed"] = s.failed;
-    st["progress"] = Number(s.progress_ratio);
-    st["durationSeconds"] = Optional(s.duration_seconds);
-    st["etaSeconds"] = Number(s.eta_seconds);
-    st["throughputPerSecond"] = s.throughput_per_second;
-    st["lastEventAt"] = std::isfinite(s.last_event_timestamp_seconds)
-                            ? Json(IsoTime(std::llround(s.last_event_timestamp_seconds * 1000)))
-                            : Json(nullptr);
-    st["typicalDurationSeconds"] = Number(s.typical_duration_seconds);
-    stages.push_back(std::move(st));
-  }
+  for (std::size_t i = 0; i < p.stages.size(); ++i) stages.push_back(StageJson(p.stages[i], i));
   j["stages"] = std::move(stages);
   return j;
 }
@@ -154,7 +154,11 @@ Json ErrorGroupsJson(std::int64_t batch_id, const ErrorGroups& groups) {
 std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
 std::string SseMessage(std::int64_t id, std::string_view type, const std::string& data) {
-  std::string out = "id: " + std::to_string(id) + "\nevent: ";
+  return "id: " + std::to_string(id) + "\n" + SseMessage(type, data);
+}
+
+std::string SseMessage(std::string_view type, const std::string& data) {
+  std::string out = "event: ";
   out += type;
   out += "\ndata: ";
   out += data;  // Dump never emits a raw CR or LF: they are escaped inside strings.

@@ -23,6 +23,10 @@ std::string IsoTime(std::int64_t epoch_ms);
 // A batch's latest run with every stage's state (GET /api/current-batch, the SSE snapshot,
 // GET /api/batch/{id}/stats, export's stats).
 Json SnapshotJson(const PipelineSnapshot& snapshot);
+// The parts of it: the batch, and one stage at catalog position `order` (the stream's
+// `batch` and `stage` messages).
+Json BatchJson(const BatchSnapshot& batch);
+Json StageJson(const StageSnapshot& stage, std::size_t order);
 
 // One event without payloads; `invalid` names the reason when the row is rejected.
 Json EventJson(const StageEvent& event);
@@ -41,5 +45,8 @@ std::string Dump(const Json& j);
 // An SSE message: "id: N\nevent: TYPE\ndata: JSON\n\n". `type` must be one of the closed
 // set of event types (or "snapshot"); `data` is one line.
 std::string SseMessage(std::int64_t id, std::string_view type, const std::string& data);
+// The same without an id line (the stream's `stage` and `batch` messages: state, not rows;
+// the browser's last event id stays that of the last row).
+std::string SseMessage(std::string_view type, const std::string& data);
 
 }  // namespace pipeline_exporter

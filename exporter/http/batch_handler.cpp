@@ -2,6 +2,7 @@
 
 #include "exporter/core/batch_fold.h"
 #include "exporter/core/error_groups.h"
+#include "exporter/core/event_validator.h"
 #include "exporter/http/api_json.h"
 #include "exporter/http/api_params.h"
 
@@ -48,23 +49,36 @@ HttpResponse BatchHandler::Stats(const ApiPipeline& p, std::int64_t batch_id) co
 HttpResponse BatchHandler::Logs(const HttpRequest& r, const ApiPipeline& p,
                                 std::int64_t batch_id) const {
   HttpResponse error;
-  const auto f = LogFilterParams(r, batch_id, &error);
+  auto f = LogFilterParams(r, batch_id, &error);
   if (!f) return error;
+  f->max_scan = options_.max_search_rows;
   Json list = Json::array();
-  const auto rows = p.search->Search(*f);
-  for (const auto& row : rows) list.push_back(EventJson(row));
+  const LogPage page = p.search->Search(*f);
+  for (const auto& row : page.events) list.push_back(EventJson(row));
   Json body;
   body["events"] = std::move(list);
-  body["nextBeforeId"] = rows.size() == f->limit ? Json(rows.back().id) : Json(nullptr);
+  // A full page goes on below its last row; a search that stopped at its bound goes on below
+  // the rows it looked at.
+  if (page.events.size() == f->limit) {
+    body["nextBeforeId"] = page.events.back().id;
+  } else {
+    body["nextBeforeId"] = page.scanned_from ? Json(*page.scanned_from) : Json(nullptr);
+  }
+  body["scannedFromId"] = page.scanned_from ? Json(*page.scanned_from) : Json(nullptr);
   return JsonResponse(Dump(body));
 }
 
 HttpResponse BatchHandler::Errors(const ApiPipeline& p, std::int64_t batch_id) const {
-  // The latest run's errors: the fold knows where it starts, else its first row says.
+  // A batch the fold holds: its groups, kept as the rows came.
+  if (const auto held = p.store->ErrorsOfBatch(batch_id)) {
+    Json body = ErrorGroupsJson(batch_id, *held);
+    body["truncated"] = false;
+    return JsonResponse(Dump(body));
+  }
+  // Otherwise the latest run's error rows, grouped the same way; its first row says where
+  // the run starts.
   std::int64_t run_start = 0;
-  if (const auto held = p.store->RunStartId(batch_id)) {
-    run_start = *held;
-  } else {
+  {
     RunPage first;
     first.batch_id = batch_id;
     first.limit = 1;
@@ -82,14 +96,14 @@ HttpResponse BatchHandler::Errors(const ApiPipeline& p, std::int64_t batch_id) c
   std::size_t read = 0;
   bool cut = false;
   for (;;) {
-    const auto rows = p.search->Search(f);
+    const auto rows = p.search->Search(f).events;
     bool done = rows.size() < f.limit;
     for (const StageEvent& row : rows) {
       if (row.id < run_start) {
         done = true;
         break;
       }
-      groups.Add(row);
+      if (!ValidateEvent(row).reason) groups.Add(row);  // what the fold would have taken
     }
     read += rows.size();
     if (done) break;

@@ -17,6 +17,7 @@ struct BatchHandlerOptions {
   std::size_t export_page_rows = 64;    // rows with payloads read at once (≤ 48 MiB of text)
   std::size_t error_page_rows = 1000;   // error rows read at once
   std::size_t max_error_rows = 200000;  // rows grouped at most; the answer says when cut
+  std::size_t max_search_rows = 20000;  // rows a filtered log request looks at, at most
 };
 
 class BatchHandler {

@@ -54,19 +54,74 @@ void SseHub::Unsubscribe(const std::shared_ptr<Client>& client) {
   gauge_.Add(-1);
 }
 
-void SseHub::OnApplied(const std::string& pipeline, const std::vector<StageEvent>& events) {
+namespace {
+
+bool SameBatch(const std::optional<BatchSnapshot>& a, const std::optional<BatchSnapshot>& b) {
+  if (!a || !b) return !a && !b;
+  return a->id == b->id && a->run_start_id == b->run_start_id;
+}
+
+bool SameBatchFigures(const BatchSnapshot& a, const BatchSnapshot& b) {
+  return a.status == b.status && a.files == b.files &&
+         a.end_timestamp_seconds == b.end_timestamp_seconds && a.batch_date == b.batch_date &&
+         a.batch_number == b.batch_number;
+}
+
+bool SameStageFigures(const StageSnapshot& a, const StageSnapshot& b) {
+  return a.id == b.id && a.status == b.status && a.total == b.total && a.processed == b.processed &&
+         a.failed == b.failed && a.duration_seconds.has_value() == b.duration_seconds.has_value();
+}
+
+}  // namespace
+
+std::vector<std::string> SseHub::StateMessages(const PipelineSnapshot* before,
+                                               const PipelineSnapshot& after) {
+  const bool all = !before || !SameBatch(before->current_batch, after.current_batch);
+  const Json batch_id = after.current_batch ? Json(after.current_batch->id) : Json(nullptr);
+  std::vector<std::string> out;
+  if (all ||
+      (after.current_batch && !SameBatchFigures(*before->current_batch, *after.current_batch))) {
+    Json j;
+    j["batch"] = after.current_batch ? BatchJson(*after.current_batch) : Json(nullptr);
+    out.push_back(SseMessage("batch", Dump(j)));
+  }
+  for (std::size_t i = 0; i < after.stages.size(); ++i) {
+    if (!all && i < before->stages.size() && SameStageFigures(before->stages[i], after.stages[i]))
+      continue;
+    Json j = StageJson(after.stages[i], i);
+    j["batchId"] = batch_id;
+    out.push_back(SseMessage("stage", Dump(j)));
+  }
+  return out;
+}
+
+void SseHub::OnApplied(const std::string& pipeline, const std::vector<StageEvent>& events,
+                       const PipelineSnapshot& after) {
   std::vector<std::shared_ptr<Client>> targets;
+  PipelineSnapshot before;
+  bool had_before = false;
   {
     std::lock_guard lock(mu_);
     for (const auto& c : clients_) {
       if (c->pipeline() == pipeline) targets.push_back(c);
     }
+    auto it = last_state_.find(pipeline);
+    if (it != last_state_.end()) {
+      before = std::move(it->second);
+      had_before = true;
+      it->second = after;
+    } else {
+      last_state_.emplace(pipeline, after);
+    }
   }
   if (targets.empty()) return;
   std::vector<Message> messages;
-  messages.reserve(events.size());
+  messages.reserve(events.size() + after.stages.size() + 1);
   for (const StageEvent& e : events) {
     messages.push_back({e.id, SseMessage(e.id, e.event_type, Dump(EventJson(e)))});
+  }
+  for (std::string& m : StateMessages(had_before ? &before : nullptr, after)) {
+    messages.push_back({0, std::move(m)});
   }
   for (const auto& c : targets) {
     {

@@ -1,5 +1,7 @@
 #pragma once
-// Fans the events each PipelineStore applies out to the open event streams. Every client
+// Fans the events each PipelineStore applies out to the open event streams, each burst
+// followed by the state it led to: a `stage` message for every stage whose figures changed
+// and a `batch` message when the batch's did (SPEC §5), so a page needs no polling. Every client
 // has a bounded queue: a client that cannot keep up is dropped (its stream ends), never
 // slowing the tail or the other clients. The number of clients is capped; when it is
 // reached, clients whose connection has closed give up their slots first, so a flood of
@@ -10,6 +12,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -23,7 +26,7 @@ namespace pipeline_exporter {
 class SseHub final : public EventListener {
  public:
   struct Message {
-    std::int64_t id;
+    std::int64_t id;   // the row's id; 0 for a `stage` or `batch` message
     std::string text;  // a whole SSE message
   };
 
@@ -58,7 +61,14 @@ class SseHub final : public EventListener {
   std::shared_ptr<Client> Subscribe(const std::string& pipeline, GoneCheck gone = {});
   void Unsubscribe(const std::shared_ptr<Client>& client);
 
-  void OnApplied(const std::string& pipeline, const std::vector<StageEvent>& events) override;
+  void OnApplied(const std::string& pipeline, const std::vector<StageEvent>& events,
+                 const PipelineSnapshot& after) override;
+
+  // The `batch` and `stage` messages that bring a page from `before` to `after`: the batch
+  // when its figures changed, each stage whose figures changed; everything when `before` is
+  // null or shows another batch or run. Pure.
+  static std::vector<std::string> StateMessages(const PipelineSnapshot* before,
+                                                const PipelineSnapshot& after);
 
   // Ends every stream (shutdown).
   void Close();
@@ -69,6 +79,7 @@ class SseHub final : public EventListener {
   SseClientsCollector& gauge_;
   std::mutex mu_;
   std::vector<std::shared_ptr<Client>> clients_;
+  std::map<std::string, PipelineSnapshot> last_state_;  // per pipeline, what was last sent
   bool closed_ = false;
 };
 

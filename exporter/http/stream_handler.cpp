@@ -61,10 +61,15 @@ void StreamHandler::Get(const HttpRequest& r, HttpStream& out) const {
       need_snapshot = true;
     }
   }
+  const PipelineSnapshot snap = p->store->Snapshot();
   if (need_snapshot) {
-    const PipelineSnapshot snap = p->store->Snapshot();
     if (!out.Write(SseMessage(snap.tail.last_event_id, "snapshot", Dump(SnapshotJson(snap))))) {
       return;
+    }
+  } else {
+    // Resumed: the rows missed, then the state they led to, so the figures are current too.
+    for (const std::string& m : SseHub::StateMessages(nullptr, snap)) {
+      if (!out.Write(m)) return;
     }
   }
 

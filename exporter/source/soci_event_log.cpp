@@ -112,17 +112,42 @@ std::optional<StageEvent> SociEventLog::FindEvent(std::int64_t id) {
   });
 }
 
-std::vector<StageEvent> SociEventLog::Search(const LogFilter& f) {
+LogPage SociEventLog::Search(const LogFilter& f) {
   return db_.With(Database::Role::kQuery, [&](soci::session& sql) {
+    LogPage page;
     long long batch = f.batch_id;
-    long long before = f.before_id.value_or(0);
+    long long before = f.before_id.value_or(std::numeric_limits<long long>::max());
     long long lim = static_cast<long long>(f.limit);
     std::string stage = f.stage.value_or("");
+    const std::string where = " WHERE batchId = :batch" +
+                              std::string(f.stage ? " AND stage = :stage" : "") +
+                              " AND id < :before";
+    // A type or text filter is checked row by row: bound the rows it looks at by finding,
+    // through the (batchId, id) or (batchId, stage, id) index, the lowest id of the newest
+    // `max_scan` rows.
+    long long floor = 0;
+    if (f.max_scan > 0 && (f.search || !f.event_types.empty())) {
+      long long offset = static_cast<long long>(f.max_scan) - 1;
+      soci::indicator ind = soci::i_null;
+      soci::details::prepare_temp_type p =
+          (sql.prepare << "SELECT id FROM " + db_.table() + where +
+                              " ORDER BY id DESC LIMIT 1 OFFSET :offset",
+           soci::use(batch, "batch"));
+      if (f.stage) p, soci::use(stage, "stage");
+      p, soci::use(before, "before"), soci::use(offset, "offset"), soci::into(floor, ind);
+      soci::statement st(p);
+      st.execute(true);
+      if (ind == soci::i_ok) {
+        page.scanned_from = floor;
+      } else {
+        floor = 0;
+      }
+    }
     std::vector<std::string> types = f.event_types;
     std::string pattern = f.search ? ContainsPattern(*f.search) : "";
     std::string pattern2 = pattern;
-    std::string q = "SELECT " + list_columns_ + " FROM " + db_.table() + " WHERE batchId = :batch";
-    if (f.stage) q += " AND stage = :stage";
+    std::string q =
+        "SELECT " + list_columns_ + " FROM " + db_.table() + where + " AND id >= :floor";
     if (!types.empty()) {
       q += " AND eventType IN (";
       for (std::size_t i = 0; i < types.size(); ++i) {
@@ -134,19 +159,17 @@ std::vector<StageEvent> SociEventLog::Search(const LogFilter& f) {
       q += " AND (LOWER(fileName) LIKE :pattern ESCAPE '!' OR LOWER(errorMessage) LIKE :pattern2 "
            "ESCAPE '!')";
     }
-    if (f.before_id) q += " AND id < :before";
     q += " ORDER BY id DESC LIMIT :lim";
     soci::details::prepare_temp_type p = (sql.prepare << q, soci::use(batch, "batch"));
     if (f.stage) p, soci::use(stage, "stage");
+    p, soci::use(before, "before"), soci::use(floor, "floor");
     for (std::size_t i = 0; i < types.size(); ++i)
       p, soci::use(types[i], "type" + std::to_string(i));
     if (f.search) p, soci::use(pattern, "pattern"), soci::use(pattern2, "pattern2");
-    if (f.before_id) p, soci::use(before, "before");
     p, soci::use(lim, "lim");
     soci::rowset<StageEvent> rs(p);
-    std::vector<StageEvent> out;
-    for (auto& e : rs) out.push_back(std::move(e));
-    return out;
+    for (auto& e : rs) page.events.push_back(std::move(e));
+    return page;
   });
 }
 

@@ -34,7 +34,7 @@ class SociEventLog final : public BatchRunReader,
 
   std::vector<StageEvent> ReadRun(const RunPage& page) override;
   std::optional<StageEvent> FindEvent(std::int64_t id) override;
-  std::vector<StageEvent> Search(const LogFilter& filter) override;
+  LogPage Search(const LogFilter& filter) override;
   std::vector<StageEvent> ReadAfter(std::int64_t after_id, std::size_t limit) override;
   std::vector<StageEvent> ListRunStarts(std::int64_t before_id, std::size_t limit) override;
   std::vector<std::int64_t> Append(const std::vector<StageEvent>& rows) override;

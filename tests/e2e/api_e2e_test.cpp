@@ -271,19 +271,34 @@ TEST_F(ApiTest, StreamStartsWithSnapshotThenEventsInOrderWithHeartbeats) {
   EXPECT_EQ(snap->id, "1");
   EXPECT_EQ(json::parse(snap->data)["stages"][1]["total"], 3);
   for (int f = 0; f < 3; ++f) File(1, "stt", "file_complete", "f" + std::to_string(f));
-  for (int f = 0; f < 3; ++f) {
-    const auto ev = s.NextEvent();
-    ASSERT_TRUE(ev);
-    EXPECT_EQ(ev->event, "file_complete");
-    EXPECT_EQ(ev->id, std::to_string(2 + f));
-    const json data = json::parse(ev->data);
-    EXPECT_EQ(data["fileName"], "f" + std::to_string(f));
+  // The rows in order, each burst followed by the state it led to; then, as nothing more
+  // happens, heartbeats (200 ms in this configuration) keep the stream open.
+  int rows = 0;
+  std::optional<json> stt;
+  for (;;) {
+    const auto m = s.Next(seconds(3));
+    ASSERT_TRUE(m);
+    if (m->comment == "ping") break;
+    if (m->event == "stage") {
+      const json d = json::parse(m->data);
+      EXPECT_EQ(d["batchId"], 1);
+      if (d["id"] == "stt") stt = d;
+      continue;
+    }
+    if (m->event == "batch") continue;
+    ASSERT_EQ(m->event, "file_complete");
+    EXPECT_EQ(m->id, std::to_string(2 + rows));
+    const json data = json::parse(m->data);
+    EXPECT_EQ(data["fileName"], "f" + std::to_string(rows));
     EXPECT_FALSE(data.contains("requestPayload"));
+    ++rows;
+    stt.reset();  // a state message follows every burst
   }
-  // Nothing happens: heartbeats (200 ms in this configuration) keep the stream open.
-  const auto ping = s.Next(seconds(3));
-  ASSERT_TRUE(ping);
-  EXPECT_EQ(ping->comment, "ping");
+  EXPECT_EQ(rows, 3);
+  ASSERT_TRUE(stt) << "no stage message after the last row";
+  EXPECT_EQ((*stt)["processed"], 3);
+  EXPECT_EQ((*stt)["total"], 3);
+  EXPECT_EQ((*stt)["status"], "processing");
 }
 
 TEST_F(ApiTest, ResumeAfterADroppedConnectionHasNoGapAndNoDuplicate) {
@@ -305,8 +320,12 @@ TEST_F(ApiTest, ResumeAfterADroppedConnectionHasNoGapAndNoDuplicate) {
     ids.push_back(ev->id);
   }
   EXPECT_EQ(ids, (std::vector<std::string>{"6", "7", "8", "9"}));
+  // Then the state those rows led to: the batch and each stage.
+  const auto batch = resumed.NextEvent();
+  ASSERT_TRUE(batch);
+  EXPECT_EQ(batch->event, "batch");
   File(1, "stt", "file_complete", "c0");  // id 10, live
-  const auto live = resumed.NextEvent();
+  const auto live = resumed.NextRow();
   ASSERT_TRUE(live);
   EXPECT_EQ(live->id, "10");
   // Junk ids get a fresh snapshot instead.
@@ -341,7 +360,7 @@ TEST_F(ApiTest, IngestedEventReachesStreamsWithoutWaitingForThePoll) {
       Post(*p, R"({"batchId": 1, "stage": "stt", "eventType": "stage_start", "totalFiles": 4})")
           .status,
       202);
-  const auto ev = s.NextEvent(seconds(5));
+  const auto ev = s.NextRow(seconds(5));
   ASSERT_TRUE(ev);
   EXPECT_EQ(ev->event, "stage_start");
   EXPECT_LT(std::chrono::steady_clock::now() - started, seconds(2));
@@ -366,7 +385,7 @@ TEST_F(ApiTest, AStalledReaderIsDroppedWhileOthersKeepReceiving) {
   }
   int received = 0;
   while (received < 12000) {
-    const auto ev = active.NextEvent(seconds(10));
+    const auto ev = active.NextRow(seconds(10));
     ASSERT_TRUE(ev) << "the active client stopped receiving after " << received;
     ++received;
   }

@@ -191,7 +191,7 @@ TEST_P(HostileInputTest, HostileRowsAreContainedAndGoodRowsStillCount) {
   std::int64_t previous = 0;
   std::set<std::int64_t> seen;
   while (previous < last) {
-    const auto ev = stream.NextEvent(seconds(10));
+    const auto ev = stream.NextRow(seconds(10));
     ASSERT_TRUE(ev) << "stream stopped after id " << previous;
     EXPECT_TRUE(StreamNames().count(ev->event)) << "forged event name: " << ev->event;
     ASSERT_FALSE(ev->id.empty());

@@ -160,6 +160,11 @@ TEST_P(RulesE2ETest, StageReRunsRestartAndBatchEndsCloseStages) {
   EXPECT_EQ(Stage(cur, "stt")["status"], "processing");
   EXPECT_EQ(Stage(cur, "stt")["processed"], 1);
   EXPECT_EQ(Stage(cur, "stt")["total"], 2);
+  // The log's filtered searches (bounded scans) on this database.
+  EXPECT_EQ(GetJson(*p, "/api/batch/1/logs?q=A.WAV")["events"].size(), 2u);
+  const json starts = GetJson(*p, "/api/batch/1/logs?type=stage_start&stage=stt");
+  EXPECT_EQ(starts["events"].size(), 2u);
+  EXPECT_TRUE(starts["scannedFromId"].is_null());
   // The batch fails with both stages open: they fail with it, their durations stop.
   Insert(1, "", "batch_failed");
   WaitCaughtUp(*p);

@@ -143,23 +143,25 @@ class FakeEventLog final : public EventSource,
     return std::nullopt;
   }
 
-  std::vector<StageEvent> Search(const LogFilter& f) override {
+  LogPage Search(const LogFilter& f) override {
     std::lock_guard lock(mu_);
     Check();
-    std::vector<StageEvent> out;
-    for (auto it = log_.rbegin(); it != log_.rend() && out.size() < f.limit; ++it) {
+    LogPage out;
+    const bool bounded = f.max_scan > 0 && (f.search || !f.event_types.empty());
+    std::size_t scanned = 0;
+    for (auto it = log_.rbegin(); it != log_.rend() && out.events.size() < f.limit; ++it) {
       const StageEvent& e = *it;
       if (e.batch_id != f.batch_id) continue;
       if (f.stage && e.stage != *f.stage) continue;
-      if (!f.event_types.empty() && std::find(f.event_types.begin(), f.event_types.end(),
-                                              e.event_type) == f.event_types.end()) {
-        continue;
-      }
       if (f.before_id && e.id >= *f.before_id) continue;
-      if (f.search && !Contains(e.file_name, *f.search) && !Contains(e.error_message, *f.search)) {
-        continue;
-      }
-      out.push_back(Listed(e));
+      if (bounded && ++scanned == f.max_scan) out.scanned_from = e.id;
+      const bool type_ok = f.event_types.empty() ||
+                           std::find(f.event_types.begin(), f.event_types.end(), e.event_type) !=
+                               f.event_types.end();
+      const bool text_ok =
+          !f.search || Contains(e.file_name, *f.search) || Contains(e.error_message, *f.search);
+      if (type_ok && text_ok) out.events.push_back(Listed(e));
+      if (out.scanned_from) break;
     }
     return out;
   }

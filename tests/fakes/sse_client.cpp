@@ -101,4 +101,15 @@ std::optional<SseEvent> SseClient::NextEvent(std::chrono::milliseconds timeout) 
   }
 }
 
+std::optional<SseEvent> SseClient::NextRow(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return std::nullopt;
+    auto ev = NextEvent(left);
+    if (!ev || (ev->event != "stage" && ev->event != "batch")) return ev;
+  }
+}
+
 }  // namespace pipeline_exporter

@@ -32,6 +32,8 @@ class SseClient {
   std::optional<SseEvent> Next(std::chrono::milliseconds timeout = std::chrono::seconds(5));
   // Next message with an `event:` (skips comments and retry-only blocks).
   std::optional<SseEvent> NextEvent(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  // Next row message: skips comments and the `stage`/`batch` state messages.
+  std::optional<SseEvent> NextRow(std::chrono::milliseconds timeout = std::chrono::seconds(5));
   bool closed() const { return closed_; }
 
  private:

@@ -29,7 +29,7 @@ class BatchHandlerTest : public ::testing::Test {
     return out;
   }
   ApiFixture f_{1};  // holds one batch: older ones are folded from their rows
-  BatchHandler handler_{f_.registry(), BatchHandlerOptions{2, 2, 1000}};
+  BatchHandler handler_{f_.registry(), BatchHandlerOptions{2, 2, 1000, 3}};
 };
 
 TEST_F(BatchHandlerTest, StatsComeFromTheFoldOrFromTheRowsAlike) {
@@ -68,6 +68,46 @@ TEST_F(BatchHandlerTest, ErrorsAreGroupedByTheCoreForTheLatestRun) {
   EXPECT_EQ(j["groups"][1]["message"], "model N unavailable");
   EXPECT_EQ(j["truncated"], false);
   EXPECT_EQ(Get("/api/batch/5/errors").status(), 404);
+}
+
+TEST_F(BatchHandlerTest, ErrorsOfABatchHeldComeFromTheFoldWithoutReadingARow) {
+  Batch(1);
+  f_.Add(Ev(0, 1, "", "batch_complete"));
+  Batch(1);
+  const std::string from_rows = Get("/api/batch/1/errors").body;  // not folded yet
+  f_.Fold();
+  ASSERT_TRUE(f_.store().Holds(1));
+  f_.log().SetDown(true);  // any row read would fail
+  const auto out = Get("/api/batch/1/errors");
+  ASSERT_EQ(out.status(), 200) << out.body;
+  EXPECT_EQ(out.body, from_rows);
+  EXPECT_EQ(json::parse(out.body)["groups"][0]["count"], 2);
+}
+
+TEST_F(BatchHandlerTest, AFilteredSearchLooksAtABoundedNumberOfRowsAndSaysWhereToGoOn) {
+  Batch(1);  // rows 1..5: errors "b" (4) and "c" (5)
+  for (int i = 0; i < 4; ++i)
+    f_.Add(Ev(0, 1, "stt", "file_complete").File("x" + std::to_string(i)));
+  // Rows 6..9 match nothing; the search looks at three rows at a time.
+  auto j = json::parse(Get("/api/batch/1/logs", "q=timeout").body);
+  EXPECT_EQ(j["events"].size(), 0u);
+  EXPECT_EQ(j["scannedFromId"], 7);
+  EXPECT_EQ(j["nextBeforeId"], 7);
+  j = json::parse(Get("/api/batch/1/logs", "q=timeout&before_id=7").body);
+  ASSERT_EQ(j["events"].size(), 2u);  // 6, 5, 4 looked at: 5 and 4 match
+  EXPECT_EQ(j["events"][0]["fileName"], "c");
+  EXPECT_EQ(j["events"][1]["fileName"], "b");
+  EXPECT_EQ(j["nextBeforeId"], 4);
+  j = json::parse(Get("/api/batch/1/logs", "q=timeout&before_id=4").body);
+  EXPECT_TRUE(j["events"].empty());
+  EXPECT_EQ(j["scannedFromId"], 1);
+  j = json::parse(Get("/api/batch/1/logs", "q=timeout&before_id=1").body);
+  EXPECT_TRUE(j["events"].empty());
+  EXPECT_TRUE(j["nextBeforeId"].is_null());  // the batch's first row was reached
+  // Without a type or text filter the index answers: no bound.
+  j = json::parse(Get("/api/batch/1/logs", "limit=9").body);
+  EXPECT_EQ(j["events"].size(), 9u);
+  EXPECT_TRUE(j["scannedFromId"].is_null());
 }
 
 TEST_F(BatchHandlerTest, ExportStreamsPagesWithTheStatsLast) {

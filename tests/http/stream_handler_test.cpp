@@ -52,6 +52,24 @@ TEST_F(StreamHandlerTest, LastEventIdResumesFromTheLog) {
   EXPECT_NE(behind.body.find("event: snapshot"), std::string::npos);
 }
 
+TEST_F(StreamHandlerTest, AResumeEndsWithTheStateTheMissedRowsLedTo) {
+  f_.Add(Ev(0, 1, "", "batch_start").Total(2));
+  f_.Add(Ev(0, 1, "stt", "file_complete").File("a"));
+  f_.Fold();
+  HttpRequest r = ApiFixture::Request("GET", "/api/stream");
+  r.headers["last-event-id"] = "1";
+  FakeHttpStream out(5);  // retry, the missed row, the batch and two stages
+  handler_.Get(r, out);
+  const auto row = out.body.find("id: 2\nevent: file_complete\n");
+  const auto batch = out.body.find("event: batch\ndata: {\"batch\":{\"id\":1");
+  const auto stt = out.body.find("event: stage\ndata: {\"id\":\"stt\"");
+  ASSERT_NE(row, std::string::npos) << out.body;
+  ASSERT_NE(batch, std::string::npos) << out.body;
+  ASSERT_NE(stt, std::string::npos) << out.body;
+  EXPECT_LT(row, batch);
+  EXPECT_NE(out.body.find("\"processed\":1", stt), std::string::npos);
+}
+
 TEST_F(StreamHandlerTest, MoreClientsThanTheCapGet503) {
   auto held = hub_.Subscribe("p");  // the only slot
   FakeHttpStream out;

@@ -449,6 +449,59 @@ void CheckSeed(std::uint64_t seed) {
     }
   }
 
+  // Error groups of every batch: the fold's (all) and the rows' (one, for the batches it
+  // does not hold) are the same answer.
+  for (const auto& [id, b] : ref.batches) {
+    BatchHandler from_fold(all), from_rows(one);
+    EXPECT_EQ(from_fold.Errors(all.all().front(), id).body,
+              from_rows.Errors(one.all().front(), id).body)
+        << "errors of batch " << id;
+  }
+
+  // The stream's state messages, applied in order over nothing, leave what the fold shows:
+  // rows applied in bursts of random sizes, as polls would.
+  {
+    SseClientsCollector state_gauge;
+    SseHub state_hub(1, 1'000'000, state_gauge);
+    PipelineStore streamed(Spec(500), clock);
+    streamed.SetListener(&state_hub);
+    auto client = state_hub.Subscribe("p");
+    std::mt19937_64 rng(seed);
+    for (std::size_t at = 0; at < log.size();) {
+      const std::size_t n = std::min<std::size_t>(log.size() - at, 1 + rng() % 7);
+      streamed.Apply(std::vector<StageEvent>(log.begin() + static_cast<std::ptrdiff_t>(at),
+                                             log.begin() + static_cast<std::ptrdiff_t>(at + n)));
+      at += n;
+    }
+    bool ended = false;
+    json batch;
+    std::map<std::string, json> stages;
+    for (const auto& m : client->Next(0, &ended)) {
+      for (const char* kind : {"batch", "stage"}) {
+        const std::string head = std::string("event: ") + kind + "\ndata: ";
+        if (m.text.rfind(head, 0) != 0) continue;
+        const json d = json::parse(m.text.substr(head.size()));
+        if (std::string(kind) == "batch") {
+          batch = d["batch"];
+        } else {
+          stages[d["id"]] = d;
+        }
+      }
+    }
+    ASSERT_FALSE(ended);
+    const json shown = Parse(CurrentBatchHandler(all).Get(Get("/api/current-batch")));
+    EXPECT_EQ(batch, shown["batch"]) << "stream batch";
+    for (const auto& st : shown["stages"]) {
+      ASSERT_TRUE(stages.count(st["id"])) << st["id"];
+      const json& got = stages[st["id"]];
+      for (const char* k : {"status", "total", "processed", "failed", "order"}) {
+        EXPECT_EQ(got[k], st[k]) << "stream stage " << st["id"] << " " << k;
+      }
+      EXPECT_EQ(got["batchId"], shown["batch"]["id"]);
+    }
+    state_hub.Unsubscribe(client);
+  }
+
   // The current batch, as /api/current-batch and the stream's snapshot show it.
   const std::int64_t current = ref.Current();
   CurrentBatchHandler current_handler(all);

@@ -108,23 +108,57 @@ TEST_F(SociEventLogTest, SearchSelectsByStageTypesTextAndId) {
   Add(Row(2, "stt", "error"));
   LogFilter f;
   f.batch_id = 1;
-  EXPECT_EQ(log_.Search(f).size(), 3u);
-  EXPECT_EQ(log_.Search(f).front().id, 3);  // newest first
+  EXPECT_EQ(log_.Search(f).events.size(), 3u);
+  EXPECT_EQ(log_.Search(f).events.front().id, 3);  // newest first
   f.event_types = {"error", "stage_failed"};
-  EXPECT_EQ(log_.Search(f).size(), 2u);
+  EXPECT_EQ(log_.Search(f).events.size(), 2u);
   f.stage = "stt";
-  EXPECT_EQ(log_.Search(f).size(), 1u);
+  EXPECT_EQ(log_.Search(f).events.size(), 1u);
   f.stage.reset();
   f.search = "100%";  // LIKE's wildcards are matched literally
-  ASSERT_EQ(log_.Search(f).size(), 1u);
+  ASSERT_EQ(log_.Search(f).events.size(), 1u);
   f.search = "timeout";  // any case
-  EXPECT_EQ(log_.Search(f).size(), 1u);
+  EXPECT_EQ(log_.Search(f).events.size(), 1u);
   f.search.reset();
   f.before_id = 2;
-  EXPECT_EQ(log_.Search(f).size(), 1u);
+  EXPECT_EQ(log_.Search(f).events.size(), 1u);
   f.before_id.reset();
   f.limit = 1;
-  EXPECT_EQ(log_.Search(f).size(), 1u);
+  EXPECT_EQ(log_.Search(f).events.size(), 1u);
+}
+
+TEST_F(SociEventLogTest, AFilteredSearchLooksAtNoMoreThanMaxScanRows) {
+  Add(Row(1, "stt", "error"));                                                      // 1
+  for (int i = 0; i < 5; ++i) Add(Row(1, i % 2 ? "stt" : "llm", "file_complete"));  // 2..6
+  Add(Row(2, "stt", "error"));  // 7: another batch
+  LogFilter f;
+  f.batch_id = 1;
+  f.event_types = {"error"};
+  f.max_scan = 3;
+  LogPage page = log_.Search(f);  // 6, 5, 4
+  EXPECT_TRUE(page.events.empty());
+  EXPECT_EQ(page.scanned_from, 4);
+  f.before_id = 4;  // 3, 2, 1
+  page = log_.Search(f);
+  ASSERT_EQ(page.events.size(), 1u);
+  EXPECT_EQ(page.events[0].id, 1);
+  EXPECT_EQ(page.scanned_from, 1);
+  f.before_id = 1;
+  page = log_.Search(f);
+  EXPECT_TRUE(page.events.empty());
+  EXPECT_FALSE(page.scanned_from);
+  // With a stage, the bound counts that stage's rows: stt's are 5, 3, 1.
+  f.before_id.reset();
+  f.stage = "stt";
+  page = log_.Search(f);
+  ASSERT_EQ(page.events.size(), 1u);
+  EXPECT_EQ(page.scanned_from, 1);
+  // No type or text filter: no bound.
+  f = LogFilter{};
+  f.batch_id = 1;
+  f.max_scan = 2;
+  EXPECT_EQ(log_.Search(f).events.size(), 6u);
+  EXPECT_FALSE(log_.Search(f).scanned_from);
 }
 
 TEST_F(SociEventLogTest, ListsReadNoPayloadAndOneErrorCap) {
@@ -136,7 +170,7 @@ TEST_F(SociEventLogTest, ListsReadNoPayloadAndOneErrorCap) {
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].error_message->size(), kListErrorCap);
   EXPECT_FALSE(rows[0].request_payload);
-  EXPECT_EQ(log_.Search(LogFilter{1, {}, {}, {}, {}, 10}).front().error_message->size(),
+  EXPECT_EQ(log_.Search(LogFilter{1, {}, {}, {}, {}, 10}).events.front().error_message->size(),
             kListErrorCap);
 }
 
