@@ -180,6 +180,24 @@ std::vector<double> PipelineState::TypicalDurations() const {
   return typical;
 }
 
+double PipelineState::TypicalBatchDurationSeconds() const {
+  std::vector<const BatchState*> complete;
+  for (const auto& [id, batch] : batches_) {
+    if (current_batch_id_ && id == *current_batch_id_) continue;
+    if (batch.status() == BatchStatus::kComplete && batch.end_ms()) complete.push_back(&batch);
+  }
+  std::sort(complete.begin(), complete.end(), [](const BatchState* a, const BatchState* b) {
+    return a->run_start_id() > b->run_start_id();
+  });
+  if (complete.size() > spec_.baseline_batches) complete.resize(spec_.baseline_batches);
+  std::vector<double> durations;
+  for (const BatchState* b : complete) {
+    durations.push_back(static_cast<double>(std::max<std::int64_t>(0, *b->end_ms() - b->start_ms())) /
+                        1000.0);
+  }
+  return Median(std::move(durations));
+}
+
 namespace {
 
 std::optional<std::int64_t> BatchFiles(const BatchState& batch) {

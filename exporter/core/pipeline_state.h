@@ -41,6 +41,9 @@ class PipelineState {
   // started before `before_run_start_id` when given; at most `limit`.
   std::vector<BatchSummary> History(std::optional<std::int64_t> before_run_start_id,
                                     std::size_t limit, std::int64_t now_ms) const;
+  // The median duration of the latest `baseline_batches` complete batches held other than the
+  // current one (the history's "typical" bar); NaN while there is none.
+  double TypicalBatchDurationSeconds() const;
   // The run start of the oldest batch held; nullopt when none.
   std::optional<std::int64_t> OldestRunStartId() const;
 

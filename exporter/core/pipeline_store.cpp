@@ -86,6 +86,11 @@ std::optional<std::int64_t> PipelineStore::OldestRunStartId() const {
   return state_.OldestRunStartId();
 }
 
+double PipelineStore::TypicalBatchDurationSeconds() const {
+  std::lock_guard lock(mu_);
+  return state_.TypicalBatchDurationSeconds();
+}
+
 bool PipelineStore::Holds(std::int64_t batch_id) const {
   std::lock_guard lock(mu_);
   return state_.Holds(batch_id);

@@ -51,6 +51,8 @@ class PipelineStore {
   std::vector<BatchSummary> History(std::optional<std::int64_t> before_run_start_id,
                                     std::size_t limit) const;
   std::optional<std::int64_t> OldestRunStartId() const;
+  // See PipelineState::TypicalBatchDurationSeconds.
+  double TypicalBatchDurationSeconds() const;
   // True when the batch's rows have been read (it is held, or was and was forgotten).
   bool Knows(std::int64_t batch_id) const;
   // True when the fold holds the batch (its views come from here).

@@ -1,6 +1,7 @@
 #include "exporter/http/batches_handler.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "exporter/core/batch_fold.h"
@@ -67,6 +68,8 @@ HttpResponse BatchesHandler::Get(const HttpRequest& r) const {
   Json body;
   body["batches"] = std::move(list);
   body["nextBefore"] = lines.size() == limit ? Json(lines.back().run_start_id) : Json(nullptr);
+  const double typical = p->store->TypicalBatchDurationSeconds();
+  body["typicalDurationSeconds"] = std::isfinite(typical) ? Json(typical) : Json(nullptr);
   return JsonResponse(Dump(body));
 }
 

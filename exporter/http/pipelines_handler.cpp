@@ -1,5 +1,6 @@
 #include "exporter/http/pipelines_handler.h"
 
+#include "exporter/core/event_type.h"
 #include "exporter/http/api_json.h"
 
 namespace pipeline_exporter {
@@ -18,6 +19,10 @@ HttpResponse PipelinesHandler::Get(const HttpRequest&) const {
   body["pipelines"] = std::move(list);
   body["grafanaUrl"] = info_.grafana_url.empty() ? Json(nullptr) : Json(info_.grafana_url);
   body["ingest"] = info_.ingest;
+  // The closed set of event types, as the core knows it (the page's filters use it).
+  Json types = Json::array();
+  for (const EventType t : AllEventTypes()) types.push_back(std::string(EventTypeName(t)));
+  body["eventTypes"] = std::move(types);
   return JsonResponse(Dump(body));
 }
 

@@ -247,3 +247,109 @@ test('light and dark screenshots, and a phone-width layout without sideways scro
   await phone.screenshot({ path: path.join(artifacts, 'page-phone.png') });
   await phone.close();
 });
+
+test('a flood of 20,000 events: a bounded page, no polling, every figure the API\'s', async () => {
+  const page = await openPage();
+  await page.waitForFunction(() => document.getElementById('batch-id').textContent === '2');
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const busy = async () => (await cdp.send('Performance.getMetrics')).metrics
+    .find((m) => m.name === 'TaskDuration').value;
+  // A new batch: the page switches to it from the stream alone.
+  insert({ batchId: 3, eventType: 'batch_start', totalFiles: 10000 });
+  insert({ batchId: 3, stage: 'denoise', eventType: 'stage_start', totalFiles: 10000 });
+  insert({ batchId: 3, stage: 'stt', eventType: 'stage_start', totalFiles: 10000 });
+  await page.waitForFunction(() => document.getElementById('batch-id').textContent === '3', null, { timeout: 5000 });
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('#log-rows tr')].filter((tr) => tr.textContent.includes('stage_start')).length === 2,
+  null, { timeout: 5000 });
+
+  const requests = [];
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.pathname.startsWith('/api/') && u.pathname !== '/api/stream') requests.push(u.pathname + u.search);
+  });
+  const busyBefore = await busy();
+  const writes = 160, perWrite = 125;  // 20,000 rows, one write every 250 ms: ~40 s
+  const expected = { denoise: { processed: 0, failed: 0 }, stt: { processed: 0, failed: 0 } };
+  let maxRows = 0, maxNodes = 0, n = 0;
+  const started = Date.now();
+  for (let w = 0; w < writes; ++w) {
+    const t = Date.now();
+    const values = [];
+    for (let i = 0; i < perWrite; ++i, ++n) {
+      const stage = n % 2 ? 'stt' : 'denoise';
+      if (n % 100 === 99) {
+        values.push(`(3, '${stage}', 'error', 'f${n}.wav', NULL, 'timeout after ${n} ms on gpu ${n % 4}')`);
+        expected[stage].failed += 1;
+      } else {
+        values.push(`(3, '${stage}', 'file_complete', 'f${n}.wav', ${200 + (n % 700)}, NULL)`);
+        expected[stage].processed += 1;
+      }
+    }
+    execFileSync('sqlite3', ['-cmd', '.timeout 5000', db,
+      `INSERT INTO batchExecutionLog (batchId, stage, eventType, fileName, durationMs, errorMessage) VALUES ${values.join(', ')};`]);
+    if (w % 8 === 0) {
+      const [rows, nodes] = await page.evaluate(() =>
+        [document.querySelectorAll('#log-rows tr').length, document.getElementsByTagName('*').length]);
+      maxRows = Math.max(maxRows, rows);
+      maxNodes = Math.max(maxNodes, nodes);
+    }
+    if (w === writes / 2) await page.screenshot({ path: path.join(artifacts, 'page-mid-batch.png') });
+    // The writer's pace (a pipeline writing ~500 rows a second), not a wait for the page.
+    await new Promise((r) => setTimeout(r, Math.max(0, 250 - (Date.now() - t))));
+  }
+  const floodSeconds = (Date.now() - started) / 1000;
+  const busySeconds = (await busy()) - busyBefore;
+  const floodRequests = requests.length;
+
+  // The exporter has every row; then each card shows exactly what /api/current-batch says.
+  const maxId = Number(execFileSync('sqlite3', [db, 'SELECT MAX(id) FROM batchExecutionLog;']).toString().trim());
+  let current;
+  for (;;) {
+    current = await (await fetch(`http://127.0.0.1:${port}/api/current-batch?pipeline=cofi`)).json();
+    if (current.lastEventId >= maxId) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  for (const s of current.stages) {
+    assert.equal(s.processed, expected[s.id].processed, s.id);
+    assert.equal(s.failed, expected[s.id].failed, s.id);
+    const text = `${s.processed.toLocaleString('en-US')} / ${s.total.toLocaleString('en-US')}`;
+    await page.waitForFunction(([id, want]) =>
+      document.querySelector(`.card[data-stage="${id}"] [data-k="processed"]`).textContent === want,
+    [s.id, text], { timeout: 5000 });
+    assert.equal((await page.textContent(`.card[data-stage="${s.id}"] [data-k="failed"]`)).trim(),
+      s.failed.toLocaleString('en-US'));
+  }
+
+  // A row written after the flood is on the page within a second.
+  const t0 = Date.now();
+  insert({ batchId: 3, stage: 'stt', eventType: 'file_complete', fileName: 'after-flood.wav', durationMs: 5 });
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('#log-rows tr')].some((tr) => tr.textContent.includes('after-flood.wav')),
+  null, { timeout: 5000, polling: 'raf' });
+  const arrivalMs = Date.now() - t0;
+
+  // A click opens the payload viewer, filled, within half a second.
+  const t1 = Date.now();
+  await page.locator('#log-rows tr', { hasText: 'after-flood.wav' }).click();
+  await page.waitForFunction(() => document.getElementById('viewer').open &&
+    document.getElementById('viewer-title').textContent.includes('file_complete'), null, { timeout: 5000, polling: 'raf' });
+  const viewerMs = Date.now() - t1;
+  await page.click('#viewer-close');
+  const rowsAfter = await page.evaluate(() => document.querySelectorAll('#log-rows tr').length);
+
+  console.log(`# flood: ${n} events in ${floodSeconds.toFixed(1)} s; log rows in the DOM at most ${maxRows}` +
+    ` (${rowsAfter} after); DOM nodes at most ${maxNodes}; /api requests during the flood ${floodRequests}` +
+    ` (${[...new Set(requests.map((r) => r.split('?')[0]))].join(', ')}); renderer busy ${busySeconds.toFixed(1)} s;` +
+    ` a row written after it shown in ${arrivalMs} ms; viewer filled ${viewerMs} ms after the click`);
+  assert.ok(maxRows <= 1000 && rowsAfter <= 1000, `log rows ${maxRows}/${rowsAfter}`);
+  assert.ok(floodRequests <= 10, `API requests during the flood: ${requests.join(' ')}`);
+  assert.ok(arrivalMs <= 1000, `a new row took ${arrivalMs} ms`);
+  assert.ok(viewerMs <= 500, `the viewer took ${viewerMs} ms`);
+  // Errors arrived during the flood: the groups show them without a reload.
+  await page.waitForFunction(() => document.getElementById('errors').textContent.includes('timeout after N ms'),
+    null, { timeout: 15000 });
+  assert.deepEqual(page.consoleErrors, []);
+  await page.close();
+});

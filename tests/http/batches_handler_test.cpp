@@ -50,5 +50,25 @@ TEST(BatchesHandlerTest, EndedBatchesFoldedFromRowsAreCached) {
   EXPECT_EQ(f.log().run_reads(), reads);
 }
 
+TEST(BatchesHandlerTest, TheTypicalDurationIsTheMedianOfEarlierCompleteBatches) {
+  ApiFixture f;
+  BatchesHandler h(f.registry());
+  auto typical = [&] {
+    return ApiFixture::Json(h.Get(ApiFixture::Request("GET", "/api/batches")))
+        ["typicalDurationSeconds"];
+  };
+  EXPECT_TRUE(typical().is_null());
+  const std::int64_t t0 = 1'700'000'000'000;
+  const std::int64_t seconds[] = {60, 100, 80, 10};
+  for (int id = 1; id <= 4; ++id) {
+    f.Add(Ev(0, id, "", "batch_start").At(t0 + id * 1'000'000));
+    f.Add(Ev(0, id, "", id == 4 ? "batch_failed" : "batch_complete")
+              .At(t0 + id * 1'000'000 + seconds[id - 1] * 1000));
+  }
+  f.Add(Ev(0, 5, "", "batch_start").At(t0 + 9'000'000));  // the current batch: not counted
+  f.Fold();
+  EXPECT_EQ(typical(), 80.0);  // 60, 100, 80 complete; the failed one is not typical
+}
+
 }  // namespace
 }  // namespace pipeline_exporter

@@ -20,6 +20,9 @@ TEST(PipelinesHandlerTest, PipelinesStagesAndFeatures) {
   EXPECT_EQ(j["pipelines"][0]["stages"][2]["id"], "extra");
   EXPECT_TRUE(j["grafanaUrl"].is_null());
   EXPECT_EQ(j["ingest"], true);
+  ASSERT_EQ(j["eventTypes"].size(), kEventTypeCount);  // the core's list, for the page
+  EXPECT_EQ(j["eventTypes"][0], "batch_start");
+  EXPECT_EQ(j["eventTypes"][9], "error");
 }
 
 }  // namespace

@@ -1,33 +1,43 @@
-// The pipeline_exporter page: live stage cards from /api/stream, the event log, error groups,
-// batch history and a payload viewer — one module per concern, put together here. Every text
-// from the database is inserted as text (dom.js), never as HTML. State lives with the module
-// it belongs to; this one keeps only what is shown: the pipeline, the batch, live or past.
+// The pipeline_exporter page: live stage cards, the event log, error groups, batch history
+// and a payload viewer — one module per concern, put together here. After the stream's
+// snapshot the page is driven by the stream alone (rows, then `stage` and `batch` messages);
+// it asks the API only for what the user asks for, when another batch is shown, and for the
+// error groups at most every 10 s. Every text from the database is inserted as text
+// (dom.js), never as HTML. This module keeps only what is shown: the pipeline, the live
+// batch, and the past batch viewed.
 
 import { Api, getJson } from './api.js';
 import { Cards } from './cards.js';
 import { $, el } from './dom.js';
-import { loadErrorGroups } from './error_groups.js';
+import { ErrorGroupsPanel } from './error_groups.js';
 import { EventLog } from './event_log.js';
 import { fmtNum } from './format.js';
+import { FrameQueue } from './frame.js';
 import { BatchHistory } from './history.js';
 import { Stream } from './stream.js';
 import { initTheme } from './theme.js';
 import { PayloadViewer } from './viewer.js';
 
+const ERROR_TYPES = new Set(['error', 'stage_failed', 'batch_failed']);
+
 class Page {
-  constructor() {
+  constructor(info) {
     this.api = new Api();
-    this.snapshot = null;      // the batch JSON shown in the cards
+    this.live = null;          // the live batch JSON (from the stream)
     this.viewingBatch = null;  // a past batch id, or null when live
-    this.refreshTimer = null;
     const openEvent = (id) => this.viewer.open(id);
     this.viewer = new PayloadViewer(this.api);
+    this.frame = new FrameQueue(() => this.flush());
     this.cards = new Cards(openEvent);
-    this.log = new EventLog(this.api, () => this.shownBatchId(), openEvent);
+    this.log = new EventLog(this.api, openEvent, () => this.frame.request());
+    this.log.setTypes(info.eventTypes);
+    this.errors = new ErrorGroupsPanel(this.api, openEvent);
     this.history = new BatchHistory(this.api, (id) => this.viewBatch(id));
-    this.stream = new Stream({
-      onSnapshot: (snap) => { if (this.viewingBatch === null) this.renderSnapshot(snap); },
+    this.stream = new Stream(info.eventTypes, {
+      onSnapshot: (snap) => this.onSnapshot(snap),
       onEvent: (ev) => this.onEvent(ev),
+      onStage: (s) => this.onStage(s),
+      onBatch: (b) => this.onBatch(b),
       onState: (name, text) => {
         const c = $('conn');
         c.dataset.state = name;
@@ -35,20 +45,17 @@ class Page {
       },
     });
     $('back-live').addEventListener('click', () => this.backToLive());
+    setInterval(() => { if (!document.hidden) this.cards.tick(); }, 1000);
   }
 
-  shownBatchId() {
-    if (this.viewingBatch !== null) return this.viewingBatch;
-    return this.snapshot && this.snapshot.batch ? this.snapshot.batch.id : null;
+  liveId() { return this.live ? this.live.id : null; }
+
+  flush() {
+    this.cards.flush();
+    this.log.flush();
   }
 
-  loadErrors() {
-    return loadErrorGroups(this.api, this.shownBatchId(), (id) => this.viewer.open(id));
-  }
-
-  renderSnapshot(snap) {
-    this.snapshot = snap;
-    const b = snap.batch;
+  renderBatch(b) {
     $('batch-id').textContent = b ? String(b.id) : '–';
     $('batch-date').textContent = b && b.date ? b.date : '';
     $('batch-number').textContent = b && b.number ? `#${b.number}` : '';
@@ -56,40 +63,50 @@ class Page {
     status.textContent = b ? b.status : 'no batch';
     status.dataset.status = b ? b.status : 'pending';
     $('batch-files').textContent = b && b.files !== null ? `${fmtNum(b.files)} files` : '';
-    this.cards.render(snap.stages);
+  }
+
+  // The whole state: on connecting, and when the stream had to start again.
+  onSnapshot(snap) {
+    const before = this.liveId();
+    this.live = snap.batch;
+    if (this.viewingBatch !== null) return;
+    this.renderBatch(snap.batch);
+    this.cards.render(snap.stages, this.liveId());
     this.log.fillStages(snap.stages);
+    this.frame.request();
+    if (!this.shown || before !== this.liveId()) this.showLiveBatch();
+  }
+
+  // The live batch's log and errors from their newest (another batch, or the first time).
+  showLiveBatch() {
+    this.shown = true;
+    this.log.show(this.liveId());
+    this.errors.show(this.liveId());
   }
 
   onEvent(ev) {
-    if (ev.stage) this.cards.addRecent(ev);
     if (this.viewingBatch !== null) return;
-    const current = this.snapshot && this.snapshot.batch;
-    if (current && ev.batchId === current.id) this.log.addLive(ev);
-    this.scheduleRefresh(!current || ev.batchId !== current.id || ev.eventType.startsWith('batch_'));
+    if (ev.stage) this.cards.addRecent(ev);
+    this.log.addLive(ev);
+    if (ERROR_TYPES.has(ev.eventType) && ev.batchId === this.liveId()) this.errors.noteError();
+    this.frame.request();
   }
 
-  // Stage figures come from the server's state, fetched at most a few times a second.
-  scheduleRefresh(batchChanged) {
-    if (this.refreshTimer) return;
-    this.refreshTimer = setTimeout(async () => {
-      this.refreshTimer = null;
-      try {
-        const before = this.snapshot && this.snapshot.batch && this.snapshot.batch.id;
-        const snap = await this.api.get('/api/current-batch');
-        if (this.viewingBatch !== null) return;
-        this.renderSnapshot(snap);
-        const now = snap.batch && snap.batch.id;
-        if (batchChanged || now !== before) {
-          this.log.load(true);
-          this.loadErrors();
-          this.history.load(true);
-        } else {
-          this.loadErrors();
-        }
-      } catch (err) {
-        console.warn(err);
-      }
-    }, 250);
+  onStage(s) {
+    if (this.viewingBatch !== null || s.batchId !== this.liveId()) return;
+    this.cards.update(s, s.batchId);
+    this.frame.request();
+  }
+
+  onBatch(b) {
+    const before = this.live;
+    this.live = b;
+    if (!before || !b || before.id !== b.id || before.status !== b.status) this.history.refreshSoon();
+    if (this.viewingBatch !== null) return;
+    this.renderBatch(b);
+    if ((before && before.id) !== (b && b.id) || (before && before.runStartId) !== (b && b.runStartId)) {
+      this.showLiveBatch();
+    }
   }
 
   async viewBatch(id) {
@@ -98,9 +115,11 @@ class Page {
       this.viewingBatch = id;
       $('viewing').hidden = false;
       $('viewing-id').textContent = String(id);
-      this.renderSnapshot(stats);
-      this.log.load(true);
-      this.loadErrors();
+      this.renderBatch(stats.batch);
+      this.cards.render(stats.stages, id);
+      this.frame.request();
+      this.log.show(id);
+      this.errors.show(id);
     } catch (err) {
       console.warn(err);
     }
@@ -109,33 +128,40 @@ class Page {
   async backToLive() {
     this.viewingBatch = null;
     $('viewing').hidden = true;
-    this.renderSnapshot(await this.api.get('/api/current-batch'));
-    this.log.load(true);
-    this.loadErrors();
+    history.replaceState(null, '', window.location.pathname + window.location.search);
+    try {
+      // The stream went on while a past batch was shown: the state once, then the stream again.
+      this.onSnapshot(await this.api.get('/api/current-batch'));
+    } catch (err) {
+      console.warn(err);
+    }
+    this.showLiveBatch();
   }
 
-  async selectPipeline(name) {
+  selectPipeline(name) {
     this.api.pipeline = name;
     this.viewingBatch = null;
+    this.live = null;
+    this.shown = false;
     this.cards.clear();
     $('viewing').hidden = true;
     const url = new URL(window.location);
     url.searchParams.set('pipeline', name);
     history.replaceState(null, '', url);
-    try {
-      this.renderSnapshot(await this.api.get('/api/current-batch'));
-    } catch (err) {
-      console.warn(err);
-    }
-    this.log.load(true);
-    this.loadErrors();
     this.history.load(true);
-    this.stream.open(name);
+    this.stream.open(name);  // its snapshot shows the live batch
   }
 
-  async start() {
+  // `#event=ID` opens an event, `#batch=ID` a batch (links from alerts and dashboards).
+  followHash() {
+    const m = /^#(event|batch)=([1-9][0-9]{0,17})$/.exec(window.location.hash);
+    if (!m) return;
+    if (m[1] === 'event') this.viewer.open(Number(m[2]));
+    else this.viewBatch(Number(m[2]));
+  }
+
+  start(info) {
     $('pipeline').addEventListener('change', (e) => this.selectPipeline(e.target.value));
-    const info = await getJson('/api/pipelines');
     $('pipeline').replaceChildren(...info.pipelines.map((p) => el('option', { value: p.name }, p.name)));
     if (info.grafanaUrl && /^https?:\/\//i.test(info.grafanaUrl)) {
       const a = $('grafana');
@@ -145,9 +171,11 @@ class Page {
     const wanted = new URLSearchParams(window.location.search).get('pipeline');
     const first = info.pipelines.some((p) => p.name === wanted) ? wanted : info.pipelines[0].name;
     $('pipeline').value = first;
-    await this.selectPipeline(first);
+    this.selectPipeline(first);
+    window.addEventListener('hashchange', () => this.followHash());
+    this.followHash();
   }
 }
 
 initTheme();
-new Page().start();
+getJson('/api/pipelines').then((info) => new Page(info).start(info));

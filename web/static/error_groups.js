@@ -1,21 +1,64 @@
-// The error groups of the batch shown, as the exporter groups them.
+// The error groups of the batch shown, as the exporter groups them. Loaded when a batch is
+// shown; while live, an error row makes them refresh — at most once every 10 s, and only
+// while the page is visible.
 
 import { $, el } from './dom.js';
 
-// api: Api; batch: the id shown or null; openEvent(id) opens a group's sample.
-export async function loadErrorGroups(api, batch, openEvent) {
-  const ul = $('errors');
-  if (batch === null) { ul.replaceChildren(); return; }
-  try {
-    const r = await api.get(`/api/batch/${batch}/errors`);
-    ul.replaceChildren(...(r.groups.length ? r.groups.map((g) =>
-      el('li', { title: `first ${g.firstSeen}, last ${g.lastSeen}` },
-        el('span', { class: 'count' }, `${g.count}×`),
-        el('span', { class: 'muted' }, g.stage ? `${g.stage}: ` : ''),
-        el('span', { class: 'msg' }, g.message), ' ',
-        el('a', { href: '#', onclick: (e) => { e.preventDefault(); openEvent(g.sampleEventId); } }, 'sample')))
-      : [el('li', { class: 'muted' }, 'No errors in this batch.')]));
-  } catch (err) {
-    console.warn(err);
+const MIN_INTERVAL_MS = 10_000;
+
+export class ErrorGroupsPanel {
+  // api: Api; openEvent(id) opens a group's sample.
+  constructor(api, openEvent) {
+    this.api = api;
+    this.openEvent = openEvent;
+    this.batch = null;
+    this.lastLoad = 0;
+    this.timer = null;
+    this.stale = false;
+    document.addEventListener('visibilitychange', () => {
+      if (!document.hidden && this.stale) this.noteError();
+    });
+  }
+
+  show(batch) {
+    this.batch = batch;
+    clearTimeout(this.timer);
+    this.timer = null;
+    this.stale = false;
+    return this.load();
+  }
+
+  // An error row of the batch shown arrived.
+  noteError() {
+    this.stale = true;
+    if (this.timer || document.hidden) return;
+    const wait = Math.max(0, this.lastLoad + MIN_INTERVAL_MS - Date.now());
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (document.hidden) return;  // picked up again when visible
+      this.load();
+    }, wait);
+  }
+
+  async load() {
+    const ul = $('errors');
+    const batch = this.batch;
+    this.stale = false;
+    this.lastLoad = Date.now();
+    if (batch === null) { ul.replaceChildren(); return; }
+    try {
+      const r = await this.api.get(`/api/batch/${batch}/errors`);
+      if (batch !== this.batch) return;
+      ul.replaceChildren(...(r.groups.length ? r.groups.map((g) =>
+        el('li', { title: `first ${g.firstSeen}, last ${g.lastSeen}` },
+          el('span', { class: 'count' }, `${g.count.toLocaleString()}×`),
+          el('span', { class: 'muted' }, g.stage ? `${g.stage}: ` : ''),
+          el('span', { class: 'msg' }, g.message), ' ',
+          el('a', { href: `#event=${g.sampleEventId}`, onclick: (e) => { e.preventDefault(); this.openEvent(g.sampleEventId); } }, 'sample')))
+        : [el('li', { class: 'muted' }, 'No errors in this batch.')]));
+      if (r.otherErrors) ul.append(el('li', { class: 'muted' }, `${r.otherErrors.toLocaleString()} more errors of other kinds`));
+    } catch (err) {
+      console.warn(err);
+    }
   }
 }

@@ -1,14 +1,13 @@
 // The live connection: an EventSource on /api/stream that resumes from the last event id,
-// reconnects with backoff when the browser gives up, and hands snapshots and events on.
-
-export const EVENT_TYPES = ['batch_start', 'batch_complete', 'batch_failed', 'stage_start',
-  'stage_progress', 'stage_complete', 'stage_failed', 'file_start', 'file_complete', 'error',
-  'warning', 'info'];
+// reconnects with backoff when the browser gives up, and hands on what it carries: the
+// snapshot, each row, and the state messages (`stage`, `batch`) that keep the figures current.
 
 export class Stream {
-  // onSnapshot(snapshot), onEvent(event), onState(name, text).
-  constructor({ onSnapshot, onEvent, onState }) {
-    this.handlers = { onSnapshot, onEvent, onState };
+  // eventTypes: the row event names (from /api/pipelines). Handlers: onSnapshot(snapshot),
+  // onEvent(row), onStage(stage), onBatch(batch or null), onState(name, text).
+  constructor(eventTypes, handlers) {
+    this.eventTypes = eventTypes;
+    this.handlers = handlers;
     this.pipeline = null;
     this.lastEventId = null;
     this.source = null;
@@ -30,7 +29,7 @@ export class Stream {
     if (this.lastEventId) params.last_event_id = this.lastEventId;
     const es = new EventSource(`/api/stream?${new URLSearchParams(params)}`);
     this.source = es;
-    const { onSnapshot, onEvent, onState } = this.handlers;
+    const { onSnapshot, onEvent, onStage, onBatch, onState } = this.handlers;
     onState('connecting', 'connecting…');
     es.addEventListener('open', () => {
       this.backoff = 1000;
@@ -53,7 +52,9 @@ export class Stream {
       this.lastEventId = e.lastEventId || this.lastEventId;
       onSnapshot(JSON.parse(e.data));
     });
-    for (const t of EVENT_TYPES) {
+    es.addEventListener('stage', (e) => onStage(JSON.parse(e.data)));
+    es.addEventListener('batch', (e) => onBatch(JSON.parse(e.data).batch));
+    for (const t of this.eventTypes) {
       es.addEventListener(t, (e) => {
         const ev = JSON.parse(e.data);
         this.lastEventId = e.lastEventId || String(ev.id);

@@ -36,15 +36,28 @@ async function copyText(id, button) {
 export class PayloadViewer {
   constructor(api) {
     this.api = api;
+    this.opening = 0;
     $('viewer-close').addEventListener('click', () => $('viewer').close());
     for (const b of document.querySelectorAll('[data-copy]')) {
       b.addEventListener('click', () => copyText(b.dataset.copy, b));
     }
   }
 
+  // Opens at once (loading), then fills in; a later open wins over an earlier one.
   async open(id) {
+    const dialog = $('viewer');
+    const want = ++this.opening;
+    $('viewer-title').textContent = `Event ${id} · loading…`;
+    $('viewer-meta').replaceChildren();
+    $('viewer-error').hidden = true;
+    for (const name of ['request', 'response']) {
+      $(`viewer-${name}`).textContent = '';
+      $(`viewer-${name}-note`).hidden = true;
+    }
+    if (!dialog.open) dialog.showModal();
     try {
       const ev = await this.api.get(`/api/events/${id}`);
+      if (want !== this.opening) return;
       $('viewer-title').textContent = `Event ${ev.id} · ${ev.eventType}`;
       const meta = $('viewer-meta');
       meta.replaceChildren();
@@ -61,9 +74,8 @@ export class PayloadViewer {
       err.textContent = ev.errorMessage ? ev.errorMessage.text : '';
       showPayload('request', ev.requestPayload);
       showPayload('response', ev.response);
-      const dialog = $('viewer');
-      if (!dialog.open) dialog.showModal();
     } catch (err) {
+      if (want === this.opening) $('viewer-title').textContent = `Event ${id} · could not be loaded`;
       console.warn(err);
     }
   }
