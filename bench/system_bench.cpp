@@ -3,7 +3,8 @@
 // on SQLite, MariaDB and PostgreSQL, and a side-by-side with
 // Debian's prometheus-sql-exporter computing the same per-stage counts from MariaDB.
 // Prints Markdown tables; asserts nothing.
-// Also: what each HTTP endpoint costs on one batch of many rows (--only=endpoints; with
+// Also: what each HTTP endpoint costs on a batch of 10,000 rows against one of 800,000
+// (--rows=N; the bound each must keep: 3 × small + 25 ms) (--only=endpoints; with
 // --binary=PATH another build, e.g. an older one, is measured the same way).
 // And a load run (--only=load): RSS, threads and open fds before and after 1,000 stream
 // connect/close cycles and a mixed load of scrapes, API calls, streams and ingest.
@@ -19,6 +20,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -387,8 +389,8 @@ void PollCost(int polls) {
 
 // What each endpoint costs on one batch of `rows` rows (10 stages, file_complete rows, one
 // error in a thousand), with a small batch after it: median and slowest of `n` requests, the
-// body size, and the exporter's peak RSS after each endpoint.
-void EndpointCost(std::int64_t rows, int n) {
+// body size, and the exporter's peak RSS after each endpoint. Returns the medians (ms).
+std::map<std::string, double> EndpointCost(std::int64_t rows, int n) {
   TempDir dir;
   const std::string db = dir.File("events.db");
   EnsureEventTable("sqlite3://db=" + db, "batchExecutionLog");
@@ -408,7 +410,7 @@ void EndpointCost(std::int64_t rows, int n) {
   const std::string config =
       "pipelines:\n  - name: bench\n    database: \"sqlite3://db=" + db + "\"\n";
   auto p = StartExporter(dir, config, "endpoints.log");
-  soci::session sql("sqlite3://db=" + db);
+  soci::session sql("sqlite3://db=" + db + " timeout=30");
   long long max_id = 0;
   sql << "SELECT MAX(id) FROM batchExecutionLog", soci::into(max_id);
   WaitUntil([&] { return LastEventId(p->port(), "bench") >= static_cast<double>(max_id); },
@@ -421,11 +423,15 @@ void EndpointCost(std::int64_t rows, int n) {
       {"/api/batches?limit=20", n},
       {"/api/batch/1/stats", n},
       {"/api/batch/1/logs?limit=100", n},
+      {"/api/batch/1/logs?stage=stage_03&limit=100", n},
       {"/api/batch/1/logs?q=retry_7&limit=100", n},
+      {"/api/batch/1/logs?q=no-such-file&limit=100", n},
+      {"/api/batch/1/logs?type=error&limit=100", n},
       {"/api/batch/1/errors", n},
       {"/api/events/" + std::to_string(rows / 2), n},
       {"/api/batch/1/export", std::min(n, 3)},
   };
+  std::map<std::string, double> medians;
   for (const auto& [target, count] : endpoints) {
     std::vector<double> ms;
     std::size_t bytes = 0;
@@ -438,6 +444,8 @@ void EndpointCost(std::int64_t rows, int n) {
       status = r.status;
     }
     std::sort(ms.begin(), ms.end());
+    const std::string key = target.rfind("/api/events/", 0) == 0 ? "/api/events/{id}" : target;
+    medians[key] = ms[ms.size() / 2];
     std::printf("| `%s` | %.1f ms | %.1f ms | %.1f KB%s | %.0f MB |\n", target.c_str(),
                 ms[ms.size() / 2], ms.back(), static_cast<double>(bytes) / 1024,
                 status == 200 ? "" : (" (" + std::to_string(status) + ")").c_str(),
@@ -447,6 +455,31 @@ void EndpointCost(std::int64_t rows, int n) {
   std::printf("| RSS after all | | | | %.0f MB now |\n",
               static_cast<double>(RssKb(p->pid())) / 1024);
   p->Terminate();
+  return medians;
+}
+
+// Every endpoint on a small and a big batch: the big one's median must stay within
+// 3 × the small one's + 25 ms (export streams every row, so it grows by design).
+void EndpointScaling(std::int64_t small_rows, std::int64_t big_rows, int n) {
+  const auto small = EndpointCost(small_rows, n);
+  const auto big = EndpointCost(big_rows, n);
+  std::printf("\n## Endpoint cost: %lld rows against %lld rows (bound: 3 × small + 25 ms)\n\n",
+              static_cast<long long>(big_rows), static_cast<long long>(small_rows));
+  std::printf("| endpoint | %lld rows | %lld rows | bound | within |\n|---|---|---|---|---|\n",
+              static_cast<long long>(small_rows), static_cast<long long>(big_rows));
+  int over = 0;
+  for (const auto& [target, s] : small) {
+    const auto it = big.find(target);
+    if (it == big.end()) continue;
+    const bool grows = target.find("/export") != std::string::npos;
+    const double bound = 3 * s + 25;
+    const bool ok = it->second <= bound;
+    if (!ok && !grows) ++over;
+    std::printf("| `%s` | %.1f ms | %.1f ms | %.1f ms | %s |\n", target.c_str(), s, it->second,
+                bound, grows ? "(every row, by design)" : (ok ? "yes" : "**no**"));
+  }
+  std::printf("\n%d endpoint(s) over the bound.\n", over);
+  std::fflush(stdout);
 }
 
 std::string ProcessFigures(int pid) {
@@ -566,7 +599,7 @@ int main(int argc, char** argv) {
   if (only.empty() || only == "poll") PollCost(quick ? 50 : 200);
   if (only.empty() || only == "load") Load(quick ? 3 : 30);
   if (only.empty() || only == "endpoints") {
-    EndpointCost(endpoint_rows > 0 ? endpoint_rows : (quick ? 20'000 : 800'000), quick ? 3 : 9);
+    EndpointScaling(10'000, endpoint_rows > 0 ? endpoint_rows : 800'000, quick ? 5 : 9);
   }
   if (only.empty() || only == "side-by-side") return SideBySide(sizes, quick ? 2 : 10);
   return 0;
