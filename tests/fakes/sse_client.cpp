@@ -89,27 +89,26 @@ std::optional<SseEvent> SseClient::Next(std::chrono::milliseconds timeout) {
   return ev;
 }
 
-std::optional<SseEvent> SseClient::NextEvent(std::chrono::milliseconds timeout) {
+std::optional<SseEvent> SseClient::NextWhere(std::chrono::milliseconds timeout,
+                                             bool (*wanted)(const SseEvent&)) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return std::nullopt;
     auto ev = Next(left);
-    if (!ev) return std::nullopt;
-    if (!ev->event.empty()) return ev;
+    if (!ev || wanted(*ev)) return ev;
   }
 }
 
+std::optional<SseEvent> SseClient::NextEvent(std::chrono::milliseconds timeout) {
+  return NextWhere(timeout, [](const SseEvent& ev) { return !ev.event.empty(); });
+}
+
 std::optional<SseEvent> SseClient::NextRow(std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return std::nullopt;
-    auto ev = NextEvent(left);
-    if (!ev || (ev->event != "stage" && ev->event != "batch")) return ev;
-  }
+  return NextWhere(timeout, [](const SseEvent& ev) {
+    return !ev.event.empty() && ev.event != "stage" && ev.event != "batch";
+  });
 }
 
 }  // namespace pipeline_exporter

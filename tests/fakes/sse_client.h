@@ -38,6 +38,9 @@ class SseClient {
 
  private:
   bool Fill(std::chrono::steady_clock::time_point deadline);
+  // The next message `wanted` accepts, skipping the others.
+  std::optional<SseEvent> NextWhere(std::chrono::milliseconds timeout,
+                                    bool (*wanted)(const SseEvent&));
 
   int fd_ = -1;
   std::string buffer_;

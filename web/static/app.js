@@ -45,7 +45,11 @@ class Page {
       },
     });
     $('back-live').addEventListener('click', () => this.backToLive());
-    setInterval(() => { if (!document.hidden) this.cards.tick(); }, 1000);
+    setInterval(() => {
+      if (document.hidden) return;
+      this.cards.tick();
+      this.history.tick();
+    }, 1000);
   }
 
   liveId() { return this.live ? this.live.id : null; }

@@ -5,6 +5,7 @@
 import { $, el } from './dom.js';
 
 const MIN_INTERVAL_MS = 10_000;
+const SHOWN = 12;  // the most frequent kinds; the rest behind "show all"
 
 export class ErrorGroupsPanel {
   // api: Api; openEvent(id) opens a group's sample.
@@ -15,6 +16,7 @@ export class ErrorGroupsPanel {
     this.lastLoad = 0;
     this.timer = null;
     this.stale = false;
+    this.all = false;
     document.addEventListener('visibilitychange', () => {
       if (!document.hidden && this.stale) this.noteError();
     });
@@ -22,6 +24,7 @@ export class ErrorGroupsPanel {
 
   show(batch) {
     this.batch = batch;
+    this.all = false;
     clearTimeout(this.timer);
     this.timer = null;
     this.stale = false;
@@ -49,13 +52,18 @@ export class ErrorGroupsPanel {
     try {
       const r = await this.api.get(`/api/batch/${batch}/errors`);
       if (batch !== this.batch) return;
-      ul.replaceChildren(...(r.groups.length ? r.groups.map((g) =>
+      const groups = this.all ? r.groups : r.groups.slice(0, SHOWN);
+      ul.replaceChildren(...(groups.length ? groups.map((g) =>
         el('li', { title: `first ${g.firstSeen}, last ${g.lastSeen}` },
           el('span', { class: 'count' }, `${g.count.toLocaleString()}×`),
           el('span', { class: 'muted' }, g.stage ? `${g.stage}: ` : ''),
           el('span', { class: 'msg' }, g.message), ' ',
           el('a', { href: `#event=${g.sampleEventId}`, onclick: (e) => { e.preventDefault(); this.openEvent(g.sampleEventId); } }, 'sample')))
         : [el('li', { class: 'muted' }, 'No errors in this batch.')]));
+      if (groups.length < r.groups.length) {
+        ul.append(el('li', {}, el('button', { type: 'button', class: 'ghost', onclick: () => { this.all = true; this.load(); } },
+          `Show all ${r.groups.length.toLocaleString()} kinds`)));
+      }
       if (r.otherErrors) ul.append(el('li', { class: 'muted' }, `${r.otherErrors.toLocaleString()} more errors of other kinds`));
     } catch (err) {
       console.warn(err);

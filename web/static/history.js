@@ -35,6 +35,13 @@ export class BatchHistory {
     return bar;
   }
 
+  // Once a second: running batches' durations count on.
+  tick() {
+    for (const d of document.querySelectorAll('#history .h-running')) {
+      d.textContent = fmtDuration((Date.now() - Number(d.dataset.startMs)) / 1000);
+    }
+  }
+
   async load(reset) {
     const params = { limit: '15' };
     if (!reset && this.before) params.before = String(this.before);
@@ -44,13 +51,20 @@ export class BatchHistory {
       const ul = $('history');
       if (reset) ul.replaceChildren();
       for (const b of r.batches) {
+        const running = b.status === 'running';
+        const duration = el('span', { class: 'muted' }, fmtDuration(b.durationSeconds));
+        // A running batch's figures are on the cards; here its duration counts on.
+        if (running) { duration.dataset.startMs = String(b.startMs); duration.classList.add('h-running'); }
+        const facts = [b.files === null ? null : `${fmtNum(b.files)} files`,
+          running ? 'in progress' : `${fmtNum(b.filesFailed)} failures across stages`,
+          `started ${new Date(b.start).toLocaleString()}`].filter((x) => x !== null);
         ul.append(el('li', {}, el('button', { type: 'button', onclick: () => this.viewBatch(b.id) },
           el('span', { class: 'h-head' },
             el('span', {}, `Batch ${b.id}`),
             el('span', { class: 'badge', dataset: { status: b.status } }, b.status),
-            el('span', { class: 'muted' }, fmtDuration(b.durationSeconds))),
-          this.durationBar(b),
-          el('span', { class: 'muted' }, `${fmtNum(b.filesProcessed)}${b.files === null ? '' : ` of ${fmtNum(b.files)}`} files · ${fmtNum(b.filesFailed)} failed · ${new Date(b.start).toLocaleString()}`))));
+            duration),
+          running ? null : this.durationBar(b),
+          el('span', { class: 'muted' }, facts.join(' · ')))));
       }
       this.before = r.nextBefore;
       $('history-older').hidden = r.nextBefore === null;
