@@ -58,6 +58,16 @@ BatchChange BatchState::ApplyBatchLevel(const StageEvent& event, EventType type)
     case EventType::kBatchFailed:
       outcome = BatchStatus::kFailed;
       break;
+    case EventType::kBatchCanceled:
+      outcome = BatchStatus::kCanceled;
+      break;
+    case EventType::kBatchPaused:
+      // The pipeline acknowledged a pause: a running batch is paused (an ended one stays).
+      if (!Ended()) status_ = BatchStatus::kPaused;
+      return change;
+    case EventType::kBatchResumed:
+      if (!Ended()) status_ = BatchStatus::kRunning;
+      return change;
     default:
       return change;
   }

@@ -62,7 +62,7 @@ class BatchState {
 
  private:
   void ReadMetadata(const std::string& json);
-  bool Ended() const { return status_ != BatchStatus::kRunning; }
+  bool Ended() const { return IsOutcome(status_); }
 
   std::int64_t batch_id_;
   std::int64_t eta_window_ms_;

@@ -4,9 +4,9 @@ namespace pipeline_exporter {
 namespace {
 
 constexpr std::array<std::string_view, kEventTypeCount> kNames = {
-    "batch_start",    "batch_complete", "batch_failed", "stage_start",
-    "stage_progress", "stage_complete", "stage_failed", "file_start",
-    "file_complete",  "error",          "warning",      "info",
+    "batch_start",    "batch_complete", "batch_failed", "stage_start",   "stage_progress",
+    "stage_complete", "stage_failed",   "file_start",   "file_complete", "error",
+    "warning",        "info",           "batch_paused", "batch_resumed", "batch_canceled",
 };
 
 constexpr std::array<EventType, kEventTypeCount> kAll = {
@@ -14,6 +14,7 @@ constexpr std::array<EventType, kEventTypeCount> kAll = {
     EventType::kStageStart,  EventType::kStageProgress, EventType::kStageComplete,
     EventType::kStageFailed, EventType::kFileStart,     EventType::kFileComplete,
     EventType::kError,       EventType::kWarning,       EventType::kInfo,
+    EventType::kBatchPaused, EventType::kBatchResumed,  EventType::kBatchCanceled,
 };
 
 }  // namespace

@@ -22,9 +22,12 @@ enum class EventType : std::uint8_t {
   kError,
   kWarning,
   kInfo,
+  kBatchPaused,
+  kBatchResumed,
+  kBatchCanceled,
 };
 
-inline constexpr std::size_t kEventTypeCount = 12;
+inline constexpr std::size_t kEventTypeCount = 15;
 
 // The wire name as stored in the eventType column, e.g. "stage_start".
 std::string_view EventTypeName(EventType type);

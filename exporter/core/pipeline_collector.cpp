@@ -116,7 +116,7 @@ std::vector<MetricFamily> PipelineCollector::Render(const std::vector<PipelineSn
 
   MetricFamily status = MakeFamily("pipeline_stage_status",
                                    "Stage status in the current batch: 1 for the current one of "
-                                   "pending/processing/complete/failed, 0 for the others.",
+                                   "pending/processing/complete/failed/canceled, 0 for the others.",
                                    MetricType::Gauge);
   for (const auto& p : ps) {
     for (const auto& s : p.stages) {
@@ -185,9 +185,11 @@ std::vector<MetricFamily> PipelineCollector::Render(const std::vector<PipelineSn
                                            ? static_cast<double>(p.current_batch->files.value_or(0))
                                            : 0.0;
                               }));
-  MetricFamily batch_status = MakeFamily(
-      "pipeline_batch_status",
-      "Current batch status: 1 for the current one of running/complete/failed.", MetricType::Gauge);
+  MetricFamily batch_status =
+      MakeFamily("pipeline_batch_status",
+                 "Current batch status: 1 for the current one of "
+                 "running/pausing/paused/canceling/canceled/complete/failed.",
+                 MetricType::Gauge);
   for (const auto& p : ps) {
     if (!p.current_batch) continue;
     for (BatchStatus st : kAllBatchStatuses) {
@@ -201,15 +203,18 @@ std::vector<MetricFamily> PipelineCollector::Render(const std::vector<PipelineSn
                     "Unix time the current batch started.", [](const PipelineSnapshot& p) {
                       return p.current_batch ? p.current_batch->start_timestamp_seconds : kNaN;
                     }));
-  MetricFamily batches = MakeFamily("pipeline_batches_total",
-                                    "Changes of a batch into an outcome (complete or failed); a "
-                                    "corrected outcome counts in both.",
-                                    MetricType::Counter);
+  MetricFamily batches =
+      MakeFamily("pipeline_batches_total",
+                 "Changes of a batch into an outcome (complete, failed or canceled); a "
+                 "corrected outcome counts in both.",
+                 MetricType::Counter);
   for (const auto& p : ps) {
     AddCounter(batches, {{"pipeline", p.name}, {"outcome", "complete"}},
                static_cast<double>(p.batches_complete_total));
     AddCounter(batches, {{"pipeline", p.name}, {"outcome", "failed"}},
                static_cast<double>(p.batches_failed_total));
+    AddCounter(batches, {{"pipeline", p.name}, {"outcome", "canceled"}},
+               static_cast<double>(p.batches_canceled_total));
   }
   out.push_back(std::move(batches));
 

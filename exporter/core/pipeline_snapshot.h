@@ -58,6 +58,7 @@ struct PipelineSnapshot {
   std::array<std::uint64_t, kEventTypeCount> batch_level_events_total{};  // no stage
   std::uint64_t batches_complete_total = 0;  // changes into complete (corrections count)
   std::uint64_t batches_failed_total = 0;    // changes into failed (corrections count)
+  std::uint64_t batches_canceled_total = 0;  // changes into canceled
   std::array<std::uint64_t, kInvalidReasonCount> invalid_events_total{};
   TailStats tail;
 };

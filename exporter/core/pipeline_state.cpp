@@ -66,7 +66,9 @@ std::optional<InvalidReason> PipelineState::Apply(const StageEvent& event) {
   const std::int64_t run_start_before = batch.run_start_id();
   const BatchChange change = batch.ApplyBatchLevel(event, type);
   if (change.outcome) {
-    ++(*change.outcome == BatchStatus::kComplete ? batches_complete_ : batches_failed_);
+    ++(*change.outcome == BatchStatus::kComplete   ? batches_complete_
+       : *change.outcome == BatchStatus::kCanceled ? batches_canceled_
+                                                   : batches_failed_);
   }
   if (ErrorGroups::IsError(event.event_type)) batch.AddError(event);
   if (stage_index) {
@@ -124,7 +126,7 @@ void PipelineState::SelectCurrent(const BatchState& touched, std::int64_t run_st
 void PipelineState::CompactIfEnded(BatchState& batch) {
   // A batch that is not current keeps its figures; once it has ended it no longer needs
   // its per-file detail. One still running (batches overlap) keeps counting files.
-  if (batch.status() != BatchStatus::kRunning) batch.Compact();
+  if (IsOutcome(batch.status())) batch.Compact();
 }
 
 void PipelineState::ForgetOldBatches(std::int64_t keep) {
@@ -192,8 +194,8 @@ double PipelineState::TypicalBatchDurationSeconds() const {
   if (complete.size() > spec_.baseline_batches) complete.resize(spec_.baseline_batches);
   std::vector<double> durations;
   for (const BatchState* b : complete) {
-    durations.push_back(static_cast<double>(std::max<std::int64_t>(0, *b->end_ms() - b->start_ms())) /
-                        1000.0);
+    durations.push_back(
+        static_cast<double>(std::max<std::int64_t>(0, *b->end_ms() - b->start_ms())) / 1000.0);
   }
   return Median(std::move(durations));
 }
@@ -219,6 +221,7 @@ PipelineSnapshot PipelineState::Counters(std::int64_t now_ms) const {
   snap.batch_level_events_total = batch_level_events_;
   snap.batches_complete_total = batches_complete_;
   snap.batches_failed_total = batches_failed_;
+  snap.batches_canceled_total = batches_canceled_;
   snap.invalid_events_total = invalid_;
   if (!typical_cache_) typical_cache_ = TypicalDurations();
   const std::vector<double>& typical = *typical_cache_;

@@ -83,6 +83,7 @@ class PipelineState {
   std::array<std::uint64_t, kEventTypeCount> batch_level_events_{};
   std::uint64_t batches_complete_ = 0;
   std::uint64_t batches_failed_ = 0;
+  std::uint64_t batches_canceled_ = 0;
   std::array<std::uint64_t, kInvalidReasonCount> invalid_{};
   // Batches forgotten to stay under max_batches_kept, the newest few thousand. Their rows
   // still count; they are held again only from a new run's batch_start.

@@ -100,7 +100,9 @@ StageChange StageState::Apply(const StageEvent& event, EventType type) {
 
 void StageState::EndWithBatch(BatchStatus outcome, std::int64_t ts_ms) {
   if (status_ != StageStatus::kProcessing && !ended_with_batch_) return;
-  status_ = outcome == BatchStatus::kComplete ? StageStatus::kComplete : StageStatus::kFailed;
+  status_ = outcome == BatchStatus::kComplete   ? StageStatus::kComplete
+            : outcome == BatchStatus::kCanceled ? StageStatus::kCanceled
+                                                : StageStatus::kFailed;
   ended_with_batch_ = true;
   end_ms_ = ts_ms;
 }

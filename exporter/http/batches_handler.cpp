@@ -24,7 +24,7 @@ std::optional<BatchSummary> BatchesHandler::Folded(const ApiPipeline& p,
   const PipelineState state = FoldBatchRun(p.store->spec(), *p.runs, batch_id);
   auto lines = state.History(std::nullopt, 1, p.store->Now());
   if (lines.empty()) return std::nullopt;
-  if (lines.front().status != BatchStatus::kRunning) {
+  if (IsOutcome(lines.front().status)) {
     std::lock_guard lock(mu_);
     lru_.push_front(Entry{p.store->name(), batch_id, lines.front()});
     if (lru_.size() > cache_size_) lru_.pop_back();

@@ -117,6 +117,41 @@ TEST(PipelineStateTest, BatchStatusAndOutcomeCounters) {
   EXPECT_EQ(StageOf(snap, "denoise").status, StageStatus::kPending);
 }
 
+TEST(PipelineStateTest, PausedBetweenPauseAndResumeAndCanceledAsAnOutcome) {
+  PipelineState state(Spec());
+  state.Apply(Ev(1, 1, "", "batch_start"));
+  state.Apply(Ev(2, 1, "stt", "stage_start").Total(4));
+  state.Apply(Ev(3, 1, "denoise", "stage_start"));
+  state.Apply(Ev(4, 1, "denoise", "stage_complete").Processed(4).Failed(0));
+  state.Apply(Ev(5, 1, "", "batch_paused"));
+  EXPECT_EQ(state.Snapshot(kT0).current_batch->status, BatchStatus::kPaused);
+  EXPECT_EQ(StageOf(state.Snapshot(kT0), "stt").status, StageStatus::kProcessing);
+  state.Apply(Ev(6, 1, "", "batch_resumed"));
+  EXPECT_EQ(state.Snapshot(kT0).current_batch->status, BatchStatus::kRunning);
+  state.Apply(Ev(7, 1, "", "batch_paused"));
+  state.Apply(Ev(8, 1, "", "batch_canceled").At(kT0 + 5000));
+  auto snap = state.Snapshot(kT0 + 60'000);
+  EXPECT_EQ(snap.current_batch->status, BatchStatus::kCanceled);
+  EXPECT_EQ(snap.batches_canceled_total, 1u);
+  EXPECT_EQ(StageOf(snap, "stt").status, StageStatus::kCanceled);  // was processing
+  EXPECT_EQ(StageOf(snap, "stt").duration_seconds, 5.0);           // ends with the batch
+  EXPECT_EQ(StageOf(snap, "denoise").status, StageStatus::kComplete);
+  // After the outcome, a late pause changes nothing; a batch_start begins a new run.
+  state.Apply(Ev(9, 1, "", "batch_resumed"));
+  EXPECT_EQ(state.Snapshot(kT0).current_batch->status, BatchStatus::kCanceled);
+  state.Apply(Ev(10, 1, "", "batch_start"));
+  snap = state.Snapshot(kT0);
+  EXPECT_EQ(snap.current_batch->status, BatchStatus::kRunning);
+  EXPECT_EQ(StageOf(snap, "stt").status, StageStatus::kPending);
+  // A completion corrects a cancel: the latest outcome wins, counted in both.
+  state.Apply(Ev(11, 1, "", "batch_canceled"));
+  state.Apply(Ev(12, 1, "", "batch_complete"));
+  snap = state.Snapshot(kT0);
+  EXPECT_EQ(snap.current_batch->status, BatchStatus::kComplete);
+  EXPECT_EQ(snap.batches_canceled_total, 2u);
+  EXPECT_EQ(snap.batches_complete_total, 1u);
+}
+
 TEST(PipelineStateTest, BatchFilesFromBatchStartOrLargestStageTotal) {
   PipelineState state(Spec());
   state.Apply(Ev(1, 1, "stt", "stage_start").Total(40));

@@ -177,5 +177,28 @@ TEST_P(RulesE2ETest, StageReRunsRestartAndBatchEndsCloseStages) {
   EXPECT_EQ(Metric(*p, "pipeline_batch_status{pipeline=\"cofi\",status=\"failed\"}"), 1);
 }
 
+TEST_P(RulesE2ETest, PausedThenCanceledEverywhere) {
+  auto p = Start();
+  Insert(1, "", "batch_start");
+  Insert(1, "stt", "stage_start", ", totalFiles", ", 4");
+  Insert(1, "", "batch_paused");
+  WaitCaughtUp(*p);
+  EXPECT_EQ(GetJson(*p, "/api/current-batch")["batch"]["status"], "paused");
+  EXPECT_EQ(Metric(*p, "pipeline_batch_status{pipeline=\"cofi\",status=\"paused\"}"), 1);
+  Insert(1, "", "batch_resumed");
+  Insert(1, "", "batch_canceled");
+  WaitCaughtUp(*p);
+  const json cur = GetJson(*p, "/api/current-batch");
+  EXPECT_EQ(cur["batch"]["status"], "canceled");
+  EXPECT_EQ(Stage(cur, "stt")["status"], "canceled");
+  EXPECT_EQ(GetJson(*p, "/api/batches")["batches"][0]["status"], "canceled");
+  EXPECT_EQ(Stage(GetJson(*p, "/api/batch/1/stats"), "stt")["status"], "canceled");
+  EXPECT_EQ(Metric(*p, "pipeline_batches_total{pipeline=\"cofi\",outcome=\"canceled\"}"), 1);
+  EXPECT_EQ(
+      Metric(*p,
+             "pipeline_stage_status{pipeline=\"cofi\",pipeline_stage=\"stt\",status=\"canceled\"}"),
+      1);
+}
+
 }  // namespace
 }  // namespace pipeline_exporter
