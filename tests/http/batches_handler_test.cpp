@@ -54,8 +54,8 @@ TEST(BatchesHandlerTest, TheTypicalDurationIsTheMedianOfEarlierCompleteBatches) 
   ApiFixture f;
   BatchesHandler h(f.registry());
   auto typical = [&] {
-    return ApiFixture::Json(h.Get(ApiFixture::Request("GET", "/api/batches")))
-        ["typicalDurationSeconds"];
+    return ApiFixture::Json(
+        h.Get(ApiFixture::Request("GET", "/api/batches")))["typicalDurationSeconds"];
   };
   EXPECT_TRUE(typical().is_null());
   const std::int64_t t0 = 1'700'000'000'000;

@@ -124,7 +124,8 @@ export class EventLog {
   showNewer() {
     const b = $('log-newer');
     b.hidden = !this.reading;
-    b.textContent = this.missed ? `${this.missed.toLocaleString()} newer events — show newest` : 'Show newest';
+    b.textContent = this.missed
+      ? `${this.missed.toLocaleString()} newer event${this.missed === 1 ? '' : 's'} — show newest` : 'Show newest';
   }
 
   // The newest page (reset) or the next older one. Live rows that arrive while the newest
