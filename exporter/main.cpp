@@ -52,6 +52,13 @@ int main(int argc, char** argv) {
     }
   }
 
+  // Control that nobody could use (no web-config users, no token) is a mistake to say now.
+  if (config.control.enabled && config.control.token.empty() && config.basic_auth_users.empty()) {
+    std::cerr << "pipeline_exporter: bad configuration: control.enabled needs control.token or "
+                 "basic_auth_users in --web.config.file (is the token's variable set?)\n";
+    return 1;
+  }
+
   ConfigureLogging(flags.log_level, flags.log_format);
 
   // Block the stop signals in every thread, so that only sigwait below receives them.

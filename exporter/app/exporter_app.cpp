@@ -10,6 +10,7 @@
 #include "exporter/http/basic_auth.h"
 #include "exporter/http/batch_handler.h"
 #include "exporter/http/batches_handler.h"
+#include "exporter/http/control_handler.h"
 #include "exporter/http/current_batch_handler.h"
 #include "exporter/http/event_handler.h"
 #include "exporter/http/health_handler.h"
@@ -83,6 +84,7 @@ struct ExporterApp::Impl {
   std::unique_ptr<BatchHandler> batch;
   std::unique_ptr<EventHandler> event;
   std::unique_ptr<IngestHandler> ingest;
+  std::unique_ptr<ControlHandler> control;
   std::unique_ptr<StreamHandler> stream;
   std::unique_ptr<MetricsHandler> metrics;
   std::unique_ptr<HealthHandler> health;
@@ -116,7 +118,7 @@ ExporterApp::ExporterApp(Config config, Flags flags, const Clock& clock)
   for (auto& p : m.pipelines) {
     p.store->SetListener(m.hub.get());
     p.db = std::make_unique<Database>(p.config.database, p.config.table, m.clock);
-    p.log = std::make_unique<SociEventLog>(*p.db);
+    p.log = std::make_unique<SociEventLog>(*p.db, p.config.control_table);
     ApiPipeline a;
     a.store = p.store.get();
     a.runs = p.log.get();
@@ -125,6 +127,7 @@ ExporterApp::ExporterApp(Config config, Flags flags, const Clock& clock)
     a.after = p.log.get();
     a.run_starts = p.log.get();
     if (m.config.ingest.enabled) a.appender = p.log.get();
+    if (m.config.control.enabled) a.control = p.log.get();
     Impl::Pipeline* self = &p;
     a.nudge = [self] {
       if (self->tailer) self->tailer->Nudge();
@@ -133,10 +136,13 @@ ExporterApp::ExporterApp(Config config, Flags flags, const Clock& clock)
   }
   m.registry = std::make_unique<PipelineRegistry>(std::move(api_pipelines));
   m.pipelines_handler = std::make_unique<PipelinesHandler>(
-      *m.registry, PipelinesInfo{m.config.web.grafana_url, m.config.ingest.enabled});
+      *m.registry,
+      PipelinesInfo{m.config.web.grafana_url, m.config.ingest.enabled, m.config.control.enabled});
   m.current_batch = std::make_unique<CurrentBatchHandler>(*m.registry);
   m.batches = std::make_unique<BatchesHandler>(*m.registry);
   m.batch = std::make_unique<BatchHandler>(*m.registry);
+  m.control = std::make_unique<ControlHandler>(
+      *m.registry, ControlOptions{m.config.control.enabled, m.config.control.token});
   m.event = std::make_unique<EventHandler>(*m.registry);
   m.ingest = std::make_unique<IngestHandler>(
       *m.registry, m.clock, IngestOptions{m.config.ingest.enabled, m.config.ingest.token, 1000});
@@ -180,7 +186,9 @@ ExporterApp::ExporterApp(Config config, Flags flags, const Clock& clock)
   m.server->Handle("batches", "/api/batches", get(m.batches.get()));
   m.server->HandlePrefix(
       "batch", "/api/batch/",
-      Route{{}, {}, [&m](const HttpRequest& r, HttpStream& out) { m.batch->Get(r, out); }});
+      Route{{},
+            [&m](const HttpRequest& r) { return m.control->Post(r); },
+            [&m](const HttpRequest& r, HttpStream& out) { m.batch->Get(r, out); }});
   m.server->Handle("ingest", "/api/events",
                    Route{{}, [&m](const HttpRequest& r) { return m.ingest->Post(r); }, {}});
   m.server->HandlePrefix("event", "/api/events/", get(m.event.get()));
@@ -191,7 +199,11 @@ ExporterApp::ExporterApp(Config config, Flags flags, const Clock& clock)
     m.auth = std::make_unique<BasicAuth>(
         m.config.basic_auth_users, m.config.metrics_without_auth ? m.flags.telemetry_path : "",
         m.clock);
-    m.server->SetAuthenticator([&m](const HttpRequest& r) { return m.auth->Check(r); });
+    m.server->SetAuthenticator([&m](HttpRequest& r) {
+      auto denied = m.auth->Check(r);
+      if (!denied) r.user = BasicAuth::UserOf(r);
+      return denied;
+    });
   }
 }
 
@@ -237,7 +249,7 @@ void ExporterApp::Start() {
     const bool demo_target = m.flags.demo && i == 0;
     if (DialectOf(p.config.database) == SqlDialect::kSqlite || demo_target) {
       try {
-        if (EnsureEventTable(p.config.database, p.config.table)) {
+        if (EnsureEventTable(p.config.database, p.config.table, p.config.control_table)) {
           spdlog::info("pipeline={} msg=\"created event table\" table={}", p.config.spec.name,
                        p.config.table);
         }
@@ -253,6 +265,9 @@ void ExporterApp::Start() {
     to.replay_ms = p.config.replay_ms;
     to.gap_grace_ms = p.config.gap_grace_ms;
     p.tailer = std::make_unique<Tailer>(*p.store, *p.source, *p.source, *p.log, m.clock, to);
+    // Control requests are read whenever the control table is there (another exporter may
+    // write them); a missing table is only worth a warning where control is on.
+    p.tailer->SetControlReader(p.log.get(), m.config.control.enabled);
     p.tailer->Start();
     spdlog::info("pipeline={} msg=\"tailing\" table={} poll_interval_ms={}", p.config.spec.name,
                  p.config.table, p.config.poll_interval.count());

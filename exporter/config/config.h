@@ -21,6 +21,7 @@ struct PipelineConfig {
   PipelineSpec spec;  // name, stages, max_stages, baseline_batches, buckets
   std::string database = kDefaultDatabase;
   std::string table = kDefaultTable;
+  std::string control_table = "batchControl";  // migration 002
   std::chrono::milliseconds poll_interval{500};
   std::int64_t replay_ms = 7LL * 24 * 3600 * 1000;
   std::int64_t gap_grace_ms = 60 * 1000;
@@ -38,10 +39,18 @@ struct IngestConfig {
   std::size_t max_body_bytes = 1 << 20;
 };
 
+// Batch control (POST /api/batch/{id}/control): off unless enabled; allowed to users of the
+// web config, or with `Authorization: Bearer <token>` when a token is set.
+struct ControlConfig {
+  bool enabled = false;
+  std::string token;
+};
+
 struct Config {
   std::vector<PipelineConfig> pipelines;
   WebConfig web;
   IngestConfig ingest;
+  ControlConfig control;
   // From --web.config.file: user → bcrypt hash; empty means no authentication.
   std::map<std::string, std::string> basic_auth_users;
   bool metrics_without_auth = false;

@@ -144,9 +144,10 @@ std::vector<double> ReadBuckets(const Reader& r, const YAML::Node& node, const s
 }
 
 PipelineConfig ReadPipeline(const Reader& r, const YAML::Node& node, const std::string& key) {
-  r.CheckKeys(node, key,
-              {"name", "database", "table", "poll_interval", "replay", "baseline_batches",
-               "max_stages", "stages", "gap_grace_period", "eta_window", "max_batches"});
+  r.CheckKeys(
+      node, key,
+      {"name", "database", "table", "control_table", "poll_interval", "replay", "baseline_batches",
+       "max_stages", "stages", "gap_grace_period", "eta_window", "max_batches"});
   PipelineConfig p;
   if (!node["name"]) Fail(key + ".name", "is required");
   p.spec.name = r.Label(node["name"], key + ".name");
@@ -158,13 +159,16 @@ PipelineConfig ReadPipeline(const Reader& r, const YAML::Node& node, const std::
            "must start with sqlite3://, mysql:// or postgresql:// (a SOCI connect string)");
     }
   }
-  if (node["table"]) {
-    p.table = r.Str(node["table"], key + ".table");
-    bool ok = !p.table.empty() && p.table.size() <= 64 &&
-              !std::isdigit(static_cast<unsigned char>(p.table[0]));
-    for (char c : p.table) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
-    if (!ok) Fail(key + ".table", "must be a plain SQL identifier (letters, digits, _)");
-  }
+  auto identifier = [&](const char* name, std::string& out) {
+    if (!node[name]) return;
+    const std::string k = key + "." + name;
+    out = r.Str(node[name], k);
+    bool ok = !out.empty() && out.size() <= 64 && !std::isdigit(static_cast<unsigned char>(out[0]));
+    for (char c : out) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
+    if (!ok) Fail(k, "must be a plain SQL identifier (letters, digits, _)");
+  };
+  identifier("table", p.table);
+  identifier("control_table", p.control_table);
   if (node["poll_interval"]) {
     p.poll_interval =
         std::chrono::milliseconds(r.Duration(node["poll_interval"], key + ".poll_interval", 10));
@@ -217,7 +221,7 @@ Config ParseLoaded(const YAML::Node& root, const EnvLookup& env) {
   Reader r(env);
   Config c;
   if (root.IsNull()) Fail("pipelines", "is required");
-  r.CheckKeys(root, "", {"pipelines", "web", "ingest", "histogram_buckets"});
+  r.CheckKeys(root, "", {"pipelines", "web", "ingest", "control", "histogram_buckets"});
   std::vector<double> buckets = DefaultHistogramBuckets();
   if (root["histogram_buckets"])
     buckets = ReadBuckets(r, root["histogram_buckets"], "histogram_buckets");
@@ -261,6 +265,11 @@ Config ParseLoaded(const YAML::Node& root, const EnvLookup& env) {
           "ingest.token: must not be empty when ingest.enabled is true (is the variable it "
           "names set?)");
     }
+  }
+  if (const auto control = root["control"]) {
+    r.CheckKeys(control, "control", {"enabled", "token"});
+    if (control["enabled"]) c.control.enabled = r.Bool(control["enabled"], "control.enabled");
+    if (control["token"]) c.control.token = r.Str(control["token"], "control.token");
   }
   return c;
 }

@@ -62,15 +62,23 @@ BatchChange BatchState::ApplyBatchLevel(const StageEvent& event, EventType type)
       outcome = BatchStatus::kCanceled;
       break;
     case EventType::kBatchPaused:
-      // The pipeline acknowledged a pause: a running batch is paused (an ended one stays).
-      if (!Ended()) status_ = BatchStatus::kPaused;
+      // The pipeline paused: a running batch (or one asked to pause) is paused; one asked to
+      // cancel stays canceling, an ended one stays ended.
+      last_state_event_ms_ = std::max(last_state_event_ms_, event.timestamp_ms);
+      if (status_ == BatchStatus::kRunning || status_ == BatchStatus::kPausing) {
+        status_ = BatchStatus::kPaused;
+      }
       return change;
     case EventType::kBatchResumed:
-      if (!Ended()) status_ = BatchStatus::kRunning;
+      last_state_event_ms_ = std::max(last_state_event_ms_, event.timestamp_ms);
+      if (status_ == BatchStatus::kPaused || status_ == BatchStatus::kPausing) {
+        status_ = BatchStatus::kRunning;
+      }
       return change;
     default:
       return change;
   }
+  last_state_event_ms_ = std::max(last_state_event_ms_, event.timestamp_ms);
   // The latest outcome wins; a repeated one changes nothing.
   if (Ended() && event.id < end_event_id_) return change;
   end_event_id_ = event.id;
@@ -82,6 +90,31 @@ BatchChange BatchState::ApplyBatchLevel(const StageEvent& event, EventType type)
   }
   change.outcome = outcome;
   return change;
+}
+
+void BatchState::ApplyControl(const ControlRequest& request) {
+  for (const ControlRequest& seen : control_) {
+    if (seen.id == request.id) return;
+  }
+  control_.push_back(request);
+  std::sort(control_.begin(), control_.end(),
+            [](const ControlRequest& a, const ControlRequest& b) { return a.id < b.id; });
+  if (control_.size() > kMaxControl) control_.erase(control_.begin());
+  if (request.requested_at_ms < last_state_event_ms_) return;  // answered already
+  switch (request.action) {
+    case ControlAction::kPause:
+      if (status_ == BatchStatus::kRunning) status_ = BatchStatus::kPausing;
+      break;
+    case ControlAction::kResume:
+      if (status_ == BatchStatus::kPausing) status_ = BatchStatus::kRunning;
+      break;
+    case ControlAction::kCancel:
+      if (status_ == BatchStatus::kRunning || status_ == BatchStatus::kPausing ||
+          status_ == BatchStatus::kPaused) {
+        status_ = BatchStatus::kCanceling;
+      }
+      break;
+  }
 }
 
 void BatchState::ReadMetadata(const std::string& json) {

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "exporter/core/control_request.h"
 #include "exporter/core/error_groups.h"
 #include "exporter/core/stage_state.h"
 #include "exporter/core/stage_status.h"
@@ -41,6 +42,14 @@ class BatchState {
   StageState& Stage(std::size_t index);
   const StageState* FindStage(std::size_t index) const;
   std::size_t stage_count() const { return stages_.size(); }
+
+  // A control request for this batch (SPEC §3): a pause or cancel the pipeline has not
+  // acknowledged yet shows as pausing / canceling; a resume withdraws a pause still pending.
+  // A request older than the batch's latest pause, resume or outcome was answered already
+  // and changes nothing. Kept in the run's control history (the newest kMaxControl).
+  void ApplyControl(const ControlRequest& request);
+  const std::vector<ControlRequest>& control() const { return control_; }
+  static constexpr std::size_t kMaxControl = 10;
 
   // An error row of the latest run (error, stage_failed, batch_failed) joins its groups.
   void AddError(const StageEvent& event) { errors_.Add(event); }
@@ -79,6 +88,8 @@ class BatchState {
   std::string batch_number_;
   std::vector<std::optional<StageState>> stages_;
   ErrorGroups errors_;
+  std::int64_t last_state_event_ms_ = 0;  // the latest pause, resume or outcome event
+  std::vector<ControlRequest> control_;   // oldest first
 };
 
 }  // namespace pipeline_exporter

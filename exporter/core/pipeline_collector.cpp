@@ -217,6 +217,16 @@ std::vector<MetricFamily> PipelineCollector::Render(const std::vector<PipelineSn
                static_cast<double>(p.batches_canceled_total));
   }
   out.push_back(std::move(batches));
+  MetricFamily control = MakeFamily(
+      "pipeline_batch_control_requests_total",
+      "Batch control requests read from the control table, by action.", MetricType::Counter);
+  for (const auto& p : ps) {
+    for (const ControlAction a : kAllControlActions) {
+      AddCounter(control, {{"pipeline", p.name}, {"action", std::string(ControlActionName(a))}},
+                 static_cast<double>(p.control_requests_total[static_cast<std::size_t>(a)]));
+    }
+  }
+  out.push_back(std::move(control));
 
   out.push_back(PipelineGauge(ps, "pipeline_exporter_db_up",
                               "1 when the last poll of the pipeline's database succeeded.",

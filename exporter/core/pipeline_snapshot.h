@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "exporter/core/control_request.h"
 #include "exporter/core/event_type.h"
 #include "exporter/core/histogram_data.h"
 #include "exporter/core/invalid_reason.h"
@@ -48,6 +49,7 @@ struct BatchSnapshot {
   std::optional<std::int64_t> files;  // batch_start's total, else the largest stage total
   double start_timestamp_seconds = 0;
   std::optional<double> end_timestamp_seconds;
+  std::vector<ControlRequest> control;  // the run's control requests, oldest first (≤ 10)
 };
 
 struct PipelineSnapshot {
@@ -59,6 +61,7 @@ struct PipelineSnapshot {
   std::uint64_t batches_complete_total = 0;  // changes into complete (corrections count)
   std::uint64_t batches_failed_total = 0;    // changes into failed (corrections count)
   std::uint64_t batches_canceled_total = 0;  // changes into canceled
+  std::array<std::uint64_t, kControlActionCount> control_requests_total{};  // rows read
   std::array<std::uint64_t, kInvalidReasonCount> invalid_events_total{};
   TailStats tail;
 };

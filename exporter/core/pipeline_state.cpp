@@ -91,6 +91,12 @@ std::optional<InvalidReason> PipelineState::Apply(const StageEvent& event) {
   return std::nullopt;
 }
 
+void PipelineState::ApplyControl(const ControlRequest& request) {
+  ++control_requests_[static_cast<std::size_t>(request.action)];
+  auto it = batches_.find(request.batch_id);
+  if (it != batches_.end()) it->second.ApplyControl(request);
+}
+
 BatchState& PipelineState::BatchFor(const StageEvent& event) {
   return batches_.try_emplace(event.batch_id, event.batch_id, spec_.eta_window_ms).first->second;
 }
@@ -222,6 +228,7 @@ PipelineSnapshot PipelineState::Counters(std::int64_t now_ms) const {
   snap.batches_complete_total = batches_complete_;
   snap.batches_failed_total = batches_failed_;
   snap.batches_canceled_total = batches_canceled_;
+  snap.control_requests_total = control_requests_;
   snap.invalid_events_total = invalid_;
   if (!typical_cache_) typical_cache_ = TypicalDurations();
   const std::vector<double>& typical = *typical_cache_;
@@ -256,6 +263,7 @@ void PipelineState::FillBatch(PipelineSnapshot& snap, const BatchState* batch,
   b.start_timestamp_seconds = Seconds(batch->start_ms());
   if (batch->end_ms()) b.end_timestamp_seconds = Seconds(*batch->end_ms());
   b.files = BatchFiles(*batch);
+  b.control = batch->control();
   snap.current_batch = std::move(b);
   for (std::size_t i = 0; i < snap.stages.size(); ++i) {
     const StageState* st = batch->FindStage(i);

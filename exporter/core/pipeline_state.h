@@ -15,6 +15,7 @@
 
 #include "exporter/core/batch_state.h"
 #include "exporter/core/batch_summary.h"
+#include "exporter/core/control_request.h"
 #include "exporter/core/invalid_reason.h"
 #include "exporter/core/pipeline_snapshot.h"
 #include "exporter/core/pipeline_spec.h"
@@ -30,6 +31,9 @@ class PipelineState {
   // Validates and applies one event. Returns the reason when the row was rejected (and
   // counted); the state is then unchanged but for that counter.
   std::optional<InvalidReason> Apply(const StageEvent& event);
+  // A control request read from the control table: counted, and applied to its batch when
+  // held (pausing / canceling until the pipeline acknowledges; BatchState::ApplyControl).
+  void ApplyControl(const ControlRequest& request);
 
   // Everything a scrape needs, with time-dependent values taken at `now_ms`; the gauges
   // describe the current batch (the one whose latest run started last).
@@ -84,6 +88,7 @@ class PipelineState {
   std::uint64_t batches_complete_ = 0;
   std::uint64_t batches_failed_ = 0;
   std::uint64_t batches_canceled_ = 0;
+  std::array<std::uint64_t, kControlActionCount> control_requests_{};
   std::array<std::uint64_t, kInvalidReasonCount> invalid_{};
   // Batches forgotten to stay under max_batches_kept, the newest few thousand. Their rows
   // still count; they are held again only from a new run's batch_start.

@@ -31,6 +31,18 @@ ApplyReport PipelineStore::Apply(const std::vector<StageEvent>& events, bool liv
   return report;
 }
 
+void PipelineStore::ApplyControl(const std::vector<ControlRequest>& requests) {
+  if (requests.empty()) return;
+  PipelineSnapshot after;
+  {
+    std::lock_guard lock(mu_);
+    for (const ControlRequest& r : requests) state_.ApplyControl(r);
+    after = state_.Snapshot(clock_.Now());
+    after.tail = tail_;
+  }
+  if (listener_) listener_->OnApplied(name_, {}, after);
+}
+
 void PipelineStore::RecordPoll(const PollRecord& record) {
   std::lock_guard lock(mu_);
   tail_.poll_duration.Observe(record.duration_seconds);
@@ -101,6 +113,13 @@ std::optional<std::int64_t> PipelineStore::RunStartId(std::int64_t batch_id) con
   const BatchState* batch = state_.FindBatch(batch_id);
   if (!batch) return std::nullopt;
   return batch->run_start_id();
+}
+
+std::optional<BatchStatus> PipelineStore::StatusOf(std::int64_t batch_id) const {
+  std::lock_guard lock(mu_);
+  const BatchState* batch = state_.FindBatch(batch_id);
+  if (!batch) return std::nullopt;
+  return batch->status();
 }
 
 std::optional<ErrorGroups> PipelineStore::ErrorsOfBatch(std::int64_t batch_id) const {

@@ -35,6 +35,10 @@ class PipelineStore {
   // join) are history and are not.
   ApplyReport Apply(const std::vector<StageEvent>& events, bool live = true);
 
+  // Control requests read from the control table, in id order; the listener is told the
+  // state they led to (a batch now pausing or canceling).
+  void ApplyControl(const std::vector<ControlRequest>& requests);
+
   void RecordPoll(const PollRecord& record);
 
   // The listener told about applied events; set before the tail starts. Borrowed.
@@ -57,6 +61,8 @@ class PipelineStore {
   bool Knows(std::int64_t batch_id) const;
   // True when the fold holds the batch (its views come from here).
   bool Holds(std::int64_t batch_id) const;
+  // The batch's status when the fold holds it.
+  std::optional<BatchStatus> StatusOf(std::int64_t batch_id) const;
   // The latest run's error groups when the fold holds the batch.
   std::optional<ErrorGroups> ErrorsOfBatch(std::int64_t batch_id) const;
   // The first event id of the batch's latest run when the fold holds it.

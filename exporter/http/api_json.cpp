@@ -27,6 +27,17 @@ std::string IsoTime(std::int64_t epoch_ms) {
   return buf;
 }
 
+Json ControlJson(const ControlRequest& c) {
+  Json j;
+  j["id"] = c.id;
+  j["batchId"] = c.batch_id;
+  j["action"] = std::string(ControlActionName(c.action));
+  j["requestedBy"] = c.requested_by;
+  j["reason"] = c.reason;
+  j["requestedAt"] = IsoTime(c.requested_at_ms);
+  return j;
+}
+
 Json BatchJson(const BatchSnapshot& b) {
   const auto start_ms = static_cast<std::int64_t>(std::llround(b.start_timestamp_seconds * 1000));
   Json batch;
@@ -41,6 +52,9 @@ Json BatchJson(const BatchSnapshot& b) {
                      ? Json(IsoTime(std::llround(*b.end_timestamp_seconds * 1000)))
                      : Json(nullptr);
   batch["runStartId"] = b.run_start_id;
+  Json control = Json::array();
+  for (const ControlRequest& c : b.control) control.push_back(ControlJson(c));
+  batch["control"] = std::move(control);
   return batch;
 }
 

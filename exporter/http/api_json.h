@@ -26,6 +26,8 @@ Json SnapshotJson(const PipelineSnapshot& snapshot);
 // The parts of it: the batch, and one stage at catalog position `order` (the stream's
 // `batch` and `stage` messages).
 Json BatchJson(const BatchSnapshot& batch);
+// One control request (a batch's control history, POST /api/batch/{id}/control's answer).
+Json ControlJson(const ControlRequest& request);
 Json StageJson(const StageSnapshot& stage, std::size_t order);
 
 // One event without payloads; `invalid` names the reason when the row is rejected.

@@ -79,6 +79,13 @@ bool BasicAuth::Verify(const std::string& user, const std::string& password) {
   return ok;
 }
 
+std::string BasicAuth::UserOf(const HttpRequest& request) {
+  const std::string auth = request.Header("authorization").value_or("");
+  if (auth.rfind("Basic ", 0) != 0) return {};
+  const std::string decoded = Base64Decode(auth.substr(6));
+  return decoded.substr(0, decoded.find(':'));
+}
+
 std::optional<HttpResponse> BasicAuth::Check(const HttpRequest& request) {
   if (!open_path_.empty() && request.path == open_path_) return std::nullopt;
   const std::int64_t now = clock_.Now();

@@ -25,6 +25,9 @@ class BasicAuth {
   // nullopt when the request may proceed; otherwise the 401 or 429 to send.
   std::optional<HttpResponse> Check(const HttpRequest& request);
 
+  // The user name in a request's Basic credentials (meaningful once Check passed it).
+  static std::string UserOf(const HttpRequest& request);
+
   static constexpr int kMaxFailuresPerMinute = 10;
 
  private:

@@ -75,7 +75,8 @@ class HttpServer {
   // Where requests are counted; borrowed; set before Start().
   void SetMetrics(HttpMetrics* metrics) { metrics_ = metrics; }
   // Asked before every route (streams included); a response it returns is sent instead.
-  using Authenticator = std::function<std::optional<HttpResponse>(const HttpRequest&)>;
+  // Checks a request before routing; may set request.user. nullopt lets it through.
+  using Authenticator = std::function<std::optional<HttpResponse>(HttpRequest&)>;
   void SetAuthenticator(Authenticator authenticator) { authenticator_ = std::move(authenticator); }
 
   // Throws HttpServerError naming the address when it cannot listen.

@@ -19,6 +19,7 @@ struct HttpRequest {
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
   std::string remote_addr;  // the client's IP address
+  std::string user;         // the web-config user who authenticated; empty without one
 
   std::optional<std::string> Header(const std::string& lower_name) const;
   // A decoded query parameter; nullopt when absent.

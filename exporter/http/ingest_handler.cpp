@@ -1,20 +1,13 @@
 #include "exporter/http/ingest_handler.h"
 
-#include <openssl/crypto.h>
-
 #include <set>
 
 #include "exporter/core/event_validator.h"
 #include "exporter/http/api_json.h"
+#include "exporter/http/bearer_token.h"
 
 namespace pipeline_exporter {
 namespace {
-
-// The time taken does not reveal how much of the token matched.
-bool TokenMatches(const std::string& given, const std::string& expected) {
-  return !expected.empty() && given.size() == expected.size() &&
-         CRYPTO_memcmp(given.data(), expected.data(), expected.size()) == 0;
-}
 
 const std::set<std::string>& IngestFields() {
   static const std::set<std::string> kFields = {
@@ -97,13 +90,7 @@ HttpResponse IngestHandler::Post(const HttpRequest& r) const {
     return HttpResponse::JsonError(403, "ingest is disabled",
                                    "set ingest.enabled: true in the configuration");
   }
-  const std::string auth = r.Header("authorization").value_or("");
-  if (auth.rfind("Bearer ", 0) != 0 || !TokenMatches(auth.substr(7), options_.token)) {
-    HttpResponse resp =
-        HttpResponse::JsonError(401, "unauthorized", "send Authorization: Bearer <token>");
-    resp.headers.emplace_back("WWW-Authenticate", "Bearer");
-    return resp;
-  }
+  if (!BearerTokenMatches(r, options_.token)) return BearerChallenge();
   const auto body = Json::parse(r.body, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded()) return HttpResponse::JsonError(400, "the body is not valid JSON");
   const Json items = body.is_array() ? body : Json::array({body});

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "exporter/core/batch_run_reader.h"
+#include "exporter/core/control_appender.h"
 #include "exporter/core/event_appender.h"
 #include "exporter/core/event_lookup.h"
 #include "exporter/core/events_after_reader.h"
@@ -26,8 +27,9 @@ struct ApiPipeline {
   LogSearch* search = nullptr;
   EventsAfterReader* after = nullptr;
   RunStartLister* run_starts = nullptr;
-  EventAppender* appender = nullptr;  // null unless ingest is enabled
-  std::function<void()> nudge;        // makes the tail poll now (after an ingest)
+  EventAppender* appender = nullptr;   // null unless ingest is enabled
+  ControlAppender* control = nullptr;  // null unless batch control is enabled
+  std::function<void()> nudge;         // makes the tail poll now (after an ingest)
 };
 
 class PipelineRegistry {

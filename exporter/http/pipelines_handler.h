@@ -12,6 +12,7 @@ namespace pipeline_exporter {
 struct PipelinesInfo {
   std::string grafana_url;
   bool ingest = false;
+  bool control = false;
 };
 
 class PipelinesHandler {

@@ -64,7 +64,8 @@ bool SameBatch(const std::optional<BatchSnapshot>& a, const std::optional<BatchS
 bool SameBatchFigures(const BatchSnapshot& a, const BatchSnapshot& b) {
   return a.status == b.status && a.files == b.files &&
          a.end_timestamp_seconds == b.end_timestamp_seconds && a.batch_date == b.batch_date &&
-         a.batch_number == b.batch_number;
+         a.batch_number == b.batch_number && a.control.size() == b.control.size() &&
+         (a.control.empty() || a.control.back().id == b.control.back().id);
 }
 
 bool SameStageFigures(const StageSnapshot& a, const StageSnapshot& b) {

@@ -192,8 +192,33 @@ void DemoScenario::StepStage(std::size_t k, double seconds, std::vector<StageEve
   }
 }
 
+std::vector<StageEvent> DemoScenario::Control(ControlAction action) {
+  std::vector<StageEvent> out;
+  if (!running_) return out;
+  switch (action) {
+    case ControlAction::kPause:
+      if (paused_) return out;
+      paused_ = true;
+      out.push_back(Row("batch_paused", kStages.size()));
+      break;
+    case ControlAction::kResume:
+      if (!paused_) return out;
+      paused_ = false;
+      out.push_back(Row("batch_resumed", kStages.size()));
+      break;
+    case ControlAction::kCancel:
+      paused_ = false;
+      running_ = false;
+      pause_left_ms_ = static_cast<std::int64_t>(kPauseBetweenBatchesMs / std::max(speed_, 0.1));
+      out.push_back(Row("batch_canceled", kStages.size()));
+      break;
+  }
+  return out;
+}
+
 std::vector<StageEvent> DemoScenario::Advance(std::int64_t elapsed_ms, std::int64_t now_ms) {
   std::vector<StageEvent> out;
+  if (paused_) return out;
   if (!running_) {
     pause_left_ms_ -= elapsed_ms;
     if (pause_left_ms_ > 0) return out;

@@ -2,13 +2,15 @@
 // The demo's pipeline, simulated: an audio batch of a few hundred files flowing through ten
 // stages (file distribution → … → export), each stage working on files its predecessor
 // has finished, with checkpoints every 10 files, ~1.5 % errors, some retries, warnings and
-// request/response payloads; then a pause and the next batch. Deterministic for a seed.
+// request/response payloads; then a pause and the next batch. Honours pause, resume and
+// cancel requests (Control). Deterministic for a seed.
 // Pure (no I/O); not thread-safe; owned by DemoSimulator or a test.
 
 #include <cstdint>
 #include <random>
 #include <vector>
 
+#include "exporter/core/control_request.h"
 #include "exporter/core/pipeline_spec.h"
 #include "exporter/core/stage_event.h"
 
@@ -23,6 +25,13 @@ class DemoScenario {
   std::vector<StageEvent> Advance(std::int64_t elapsed_ms, std::int64_t now_ms);
 
   static std::vector<StageSpec> Stages();
+
+  // A control request for the batch it is running, acted on as a pipeline would: pause
+  // (no new work until resumed), resume, cancel (the batch ends; the next one follows after
+  // the usual pause). Returns the acknowledgement rows (none when it does not fit).
+  std::vector<StageEvent> Control(ControlAction action);
+  // The batch being run (or the last one, between batches).
+  std::int64_t batch_id() const { return batch_id_; }
 
  private:
   struct StageRun {
@@ -49,6 +58,7 @@ class DemoScenario {
   int batch_number_ = 0;
   int files_ = 0;
   bool running_ = false;
+  bool paused_ = false;
   std::int64_t pause_left_ms_ = 0;
   std::vector<StageRun> runs_;
 };

@@ -30,6 +30,33 @@ void DemoSimulator::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+void DemoSimulator::ActOnControl(DemoScenario& scenario) {
+  // As a pipeline does (README, Batch control): the requests after the last one handled;
+  // those of the batch it runs are acted on and acknowledged. Without the control table
+  // (a database of migration 001 alone) the demo simply runs.
+  try {
+    if (!control_seen_) {
+      // Requests written before the demo started are not its business.
+      std::int64_t seen = 0;
+      for (auto rows = log_.ReadControlAfter(0, 1000); !rows.empty();
+           rows = log_.ReadControlAfter(seen, 1000)) {
+        seen = rows.back().id;
+      }
+      control_seen_ = seen;
+    }
+    for (const ControlRequest& r : log_.ReadControlAfter(*control_seen_, 100)) {
+      control_seen_ = r.id;
+      if (r.batch_id != scenario.batch_id()) continue;
+      const auto ack = scenario.Control(r.action);
+      if (!ack.empty()) log_.Append(ack);
+      spdlog::info("msg=\"demo acted on a control request\" batch_id={} action={} by={}",
+                   r.batch_id, ControlActionName(r.action), LogfmtQuote(r.requested_by));
+    }
+  } catch (const std::exception&) {
+    // No control table: nothing to act on.
+  }
+}
+
 void DemoSimulator::Run() {
   std::unique_ptr<DemoScenario> scenario;
   std::int64_t last = clock_.Now();
@@ -47,6 +74,7 @@ void DemoSimulator::Run() {
         scenario = std::make_unique<DemoScenario>(seed, log_.MaxBatchId() + 1, options_.speed);
         spdlog::info("msg=\"demo simulator writing batches\" speed={}", options_.speed);
       }
+      ActOnControl(*scenario);
       const auto rows = scenario->Advance(now - last, now);
       if (!rows.empty()) log_.Append(rows);
     } catch (const std::exception& e) {

@@ -2,16 +2,18 @@
 // The --demo writer: a thread that advances a DemoScenario every tick and writes its rows
 // into the pipeline's event log through SociEventLog (the pipeline's own sessions), so the
 // exporter has something real to tail. It continues batch numbering after whatever the
-// table already holds. Owns its thread (non-copyable); borrows the log and the clock.
-// Start/Stop from one controlling thread.
+// table already holds, and acts on batch control requests as a pipeline would. Owns its thread
+// (non-copyable); borrows the log and the clock. Start/Stop from one controlling thread.
 
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
 #include "exporter/core/clock.h"
+#include "exporter/source/demo_scenario.h"
 #include "exporter/source/soci_event_log.h"
 
 namespace pipeline_exporter {
@@ -34,6 +36,7 @@ class DemoSimulator {
 
  private:
   void Run();
+  void ActOnControl(DemoScenario& scenario);
 
   SociEventLog& log_;
   const Clock& clock_;
@@ -41,6 +44,7 @@ class DemoSimulator {
   std::mutex mu_;
   std::condition_variable wake_;
   bool stop_ = false;
+  std::optional<std::int64_t> control_seen_;  // the last control request handled
   std::thread thread_;
 };
 

@@ -40,32 +40,80 @@ std::vector<std::string> Statements(const std::string& sql) {
 
 }  // namespace
 
-std::string MigrationSql(const std::string& dialect, const std::string& table) {
-  const EmbeddedFile* f = FindMigrationFile(dialect + "/001_create_batch_execution_log.sql");
-  if (!f) throw std::invalid_argument("no migration for database " + dialect);
-  return ReplaceAll(std::string(f->data), "batchExecutionLog", table);
+std::string MigrationSql(const std::string& dialect, int number, const std::string& table,
+                         const std::string& control_table) {
+  const char* name = number == 1   ? "/001_create_batch_execution_log.sql"
+                     : number == 2 ? "/002_batch_control.sql"
+                                   : nullptr;
+  const EmbeddedFile* f = name ? FindMigrationFile(dialect + name) : nullptr;
+  if (!f) throw std::invalid_argument("no migration " + std::to_string(number) + " for " + dialect);
+  return ReplaceAll(ReplaceAll(std::string(f->data), "batchExecutionLog", table), "batchControl",
+                    control_table);
 }
 
-bool EnsureEventTable(const std::string& connect_string, const std::string& table) {
+namespace {
+
+// Whether `table` has the column (any case; PostgreSQL folds unquoted names to lower case).
+bool HasColumn(soci::session& sql, SqlDialect dialect, const std::string& table,
+               const std::string& column) {
+  int count = 0;
+  std::string t = table, c = column;
+  switch (dialect) {
+    case SqlDialect::kSqlite:
+      sql << "SELECT COUNT(*) FROM pragma_table_info(:t) WHERE LOWER(name) = LOWER(:c)",
+          soci::use(t), soci::use(c), soci::into(count);
+      break;
+    case SqlDialect::kMysql:
+      sql << "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() "
+             "AND LOWER(table_name) = LOWER(:t) AND LOWER(column_name) = LOWER(:c)",
+          soci::use(t), soci::use(c), soci::into(count);
+      break;
+    case SqlDialect::kPostgresql:
+      sql << "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = "
+             "current_schema() AND table_name = LOWER(:t) AND column_name = LOWER(:c)",
+          soci::use(t), soci::use(c), soci::into(count);
+      break;
+  }
+  return count > 0;
+}
+
+}  // namespace
+
+bool EnsureEventTable(const std::string& connect_string, const std::string& table,
+                      const std::string& control_table) {
   const auto dialect = DialectOf(connect_string);
   if (!dialect) throw std::invalid_argument("unsupported database: " + connect_string);
   if (!IsPlainIdentifier(table)) throw std::invalid_argument("invalid table name: " + table);
+  if (!control_table.empty() && !IsPlainIdentifier(control_table)) {
+    throw std::invalid_argument("invalid control table name: " + control_table);
+  }
+  const std::string dialect_name(DialectName(*dialect));
   soci::session sql(connect_string);
+  bool created = false;
+  bool exists = false;
   if (*dialect == SqlDialect::kSqlite) {
     int count = 0;
     std::string name = table;
     sql << "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = :t", soci::use(name),
         soci::into(count);
-    if (count > 0) return false;
+    exists = count > 0;
     // WAL lets the tail read while a writer (the demo, a pipeline) is writing.
-    sql << "PRAGMA journal_mode=WAL";
+    if (!exists) sql << "PRAGMA journal_mode=WAL";
   }
-  soci::transaction tx(sql);
-  for (const auto& stmt : Statements(MigrationSql(std::string(DialectName(*dialect)), table))) {
+  if (!exists) {
+    soci::transaction tx(sql);
+    for (const auto& stmt : Statements(MigrationSql(dialect_name, 1, table))) sql << stmt;
+    tx.commit();
+    created = true;
+  }
+  if (control_table.empty()) return created;
+  // 002, statement by statement: its ALTER is skipped where the column is there already.
+  const bool has_sub_stage = HasColumn(sql, *dialect, table, "subStage");
+  for (const auto& stmt : Statements(MigrationSql(dialect_name, 2, table, control_table))) {
+    if (has_sub_stage && stmt.find("ALTER TABLE") != std::string::npos) continue;
     sql << stmt;
   }
-  tx.commit();
-  return true;
+  return created;
 }
 
 }  // namespace pipeline_exporter

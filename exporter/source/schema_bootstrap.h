@@ -1,5 +1,6 @@
 #pragma once
-// Creates the event-log table from the embedded migration when it does not exist yet.
+// Creates the event-log table from the embedded migrations when it does not exist yet, and
+// applies migration 002 (the batch control table, the subStage column) where it is missing.
 // Used for SQLite (the zero-configuration default and the demo); for MySQL and PostgreSQL
 // the exporter's user is normally read-only and the migration is applied by an operator.
 // Thread-safe (stateless); opens and closes its own session.
@@ -8,11 +9,16 @@
 
 namespace pipeline_exporter {
 
-// Returns true when it created the table. Throws std::exception with a message on failure.
-bool EnsureEventTable(const std::string& connect_string, const std::string& table);
+// Returns true when it created the event table. An empty `control_table` leaves the schema
+// at 001 (a table created by 001 alone must keep working). Throws std::exception with a
+// message on failure.
+bool EnsureEventTable(const std::string& connect_string, const std::string& table,
+                      const std::string& control_table = "batchControl");
 
-// The migration text for a dialect name ("sqlite", "mysql", "postgresql"), with the table
-// name substituted. Throws std::invalid_argument for an unknown name.
-std::string MigrationSql(const std::string& dialect, const std::string& table);
+// The text of migration `number` (1 or 2) for a dialect name ("sqlite", "mysql",
+// "postgresql"), with the table names substituted. Throws std::invalid_argument for an
+// unknown dialect or number.
+std::string MigrationSql(const std::string& dialect, int number, const std::string& table,
+                         const std::string& control_table = "batchControl");
 
 }  // namespace pipeline_exporter

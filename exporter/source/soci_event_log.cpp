@@ -43,9 +43,47 @@ std::optional<long long> OneId(soci::session& sql, const std::string& q, long lo
   return out;
 }
 
-}  // namespace
+// One row of the control table, as selected by control_columns_.
+ControlRequest MapControlRow(const soci::values& v) {
+  const SociValuesCells c(v);
+  ControlRequest r;
+  r.id = c.Int(0);
+  r.batch_id = c.Int(1);
+  const auto action = ParseControlAction(c.IsNull(2) ? "" : c.Text(2));
+  if (!action) throw std::runtime_error("a control row with an unknown action");
+  r.action = *action;
+  r.requested_by = c.IsNull(3) ? "" : c.Text(3);
+  r.reason = c.IsNull(4) ? "" : c.Text(4);
+  r.requested_at_ms = c.IsNull(5) ? 0 : c.Int(5);
+  return r;
+}
 
-SociEventLog::SociEventLog(Database& db) : db_(db) {
+}  // namespace
+}  // namespace pipeline_exporter
+
+namespace soci {
+
+// soci::rowset<ControlRequest> over a query selecting the control columns.
+template <>
+struct type_conversion<pipeline_exporter::ControlRequest> {
+  using base_type = values;
+  static void from_base(const values& v, indicator, pipeline_exporter::ControlRequest& out) {
+    out = pipeline_exporter::MapControlRow(v);
+  }
+  static void to_base(const pipeline_exporter::ControlRequest&, values&, indicator&) {}
+};
+
+}  // namespace soci
+
+namespace pipeline_exporter {
+
+SociEventLog::SociEventLog(Database& db, std::string control_table)
+    : db_(db), control_table_(std::move(control_table)) {
+  if (!IsPlainIdentifier(control_table_)) {
+    throw std::invalid_argument("invalid control table name: " + control_table_);
+  }
+  control_columns_ =
+      "id, batchId, action, requestedBy, reason, " + EpochMillisOf(db_.dialect(), "requestedAt");
   list_columns_ = EventColumns(db_.dialect(), RowShape::kList);
   payload_columns_ = EventColumns(db_.dialect(), RowShape::kWithPayloads);
   insert_sql_ = "INSERT INTO " + db_.table() +
@@ -249,6 +287,57 @@ std::int64_t SociEventLog::MaxBatchId() {
     soci::indicator ind = soci::i_null;
     sql << "SELECT MAX(batchId) FROM " + db_.table(), soci::into(max_id, ind);
     return ind == soci::i_ok ? max_id : 0;
+  });
+}
+
+ControlRequest SociEventLog::AppendControl(const ControlRequest& request) {
+  return db_.With(Database::Role::kQuery, [&](soci::session& sql) {
+    long long batch = request.batch_id;
+    std::string action(ControlActionName(request.action));
+    std::string by = request.requested_by;
+    std::string reason = request.reason;
+    long long id = 0;
+    const bool returning = db_.dialect() == SqlDialect::kPostgresql;
+    soci::transaction tx(sql);
+    std::string q = "INSERT INTO " + control_table_ +
+                    " (batchId, action, requestedBy, reason) VALUES (:b, :a, :u, :r)";
+    if (returning) q += " RETURNING id";
+    soci::statement st(sql);
+    st.exchange(soci::use(batch));
+    st.exchange(soci::use(action));
+    st.exchange(soci::use(by));
+    st.exchange(soci::use(reason));
+    if (returning) st.exchange(soci::into(id));
+    st.alloc();
+    st.prepare(q);
+    st.define_and_bind();
+    st.execute(true);
+    if (!returning && !sql.get_last_insert_id(control_table_, id)) {
+      throw std::runtime_error("the database returned no id for the control row");
+    }
+    std::optional<ControlRequest> out;
+    soci::rowset<ControlRequest> rs = (sql.prepare << "SELECT " + control_columns_ + " FROM " +
+                                                          control_table_ + " WHERE id = :id",
+                                       soci::use(id, "id"));
+    for (ControlRequest& r : rs) out = std::move(r);
+    tx.commit();
+    if (!out) throw std::runtime_error("the control row just written was not found");
+    return *out;
+  });
+}
+
+std::vector<ControlRequest> SociEventLog::ReadControlAfter(std::int64_t after_id,
+                                                           std::size_t limit) {
+  return db_.With(Database::Role::kQuery, [&](soci::session& sql) {
+    long long after = after_id;
+    long long lim = static_cast<long long>(limit);
+    std::vector<ControlRequest> out;
+    soci::rowset<ControlRequest> rs =
+        (sql.prepare << "SELECT " + control_columns_ + " FROM " + control_table_ +
+                            " WHERE id > :id ORDER BY id LIMIT :lim",
+         soci::use(after, "id"), soci::use(lim, "lim"));
+    for (ControlRequest& r : rs) out.push_back(std::move(r));
+    return out;
   });
 }
 

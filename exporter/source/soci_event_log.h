@@ -2,9 +2,10 @@
 // The API's side of one pipeline's event log over SOCI (SQLite, MySQL/MariaDB, PostgreSQL):
 // every row-level seam the HTTP handlers and the late join use — a batch's latest run, one
 // event, the log search, the events after an id, the run starts below an id, and appending
-// rows. SQL only selects rows (by id, batch, stage, type, text); every figure is the fold's.
-// Every value from a request is bound as a parameter, never spliced into the SQL. Sessions
-// come from the pipeline's Database. Thread-safe; borrows the Database; non-copyable.
+// rows, and the batch control requests. SQL only selects rows (by id, batch, stage, type, text);
+// every figure is the fold's. Every value from a request is bound as a parameter, never spliced
+// into the SQL. Sessions come from the pipeline's Database. Thread-safe; borrows the Database;
+// non-copyable.
 
 #include <cstdint>
 #include <optional>
@@ -12,6 +13,8 @@
 #include <vector>
 
 #include "exporter/core/batch_run_reader.h"
+#include "exporter/core/control_appender.h"
+#include "exporter/core/control_reader.h"
 #include "exporter/core/event_appender.h"
 #include "exporter/core/event_lookup.h"
 #include "exporter/core/events_after_reader.h"
@@ -26,9 +29,12 @@ class SociEventLog final : public BatchRunReader,
                            public LogSearch,
                            public EventsAfterReader,
                            public RunStartLister,
-                           public EventAppender {
+                           public EventAppender,
+                           public ControlAppender,
+                           public ControlReader {
  public:
-  explicit SociEventLog(Database& db);
+  // `control_table`: the batch control table (migration 002).
+  explicit SociEventLog(Database& db, std::string control_table = "batchControl");
   SociEventLog(const SociEventLog&) = delete;
   SociEventLog& operator=(const SociEventLog&) = delete;
 
@@ -38,6 +44,8 @@ class SociEventLog final : public BatchRunReader,
   std::vector<StageEvent> ReadAfter(std::int64_t after_id, std::size_t limit) override;
   std::vector<StageEvent> ListRunStarts(std::int64_t before_id, std::size_t limit) override;
   std::vector<std::int64_t> Append(const std::vector<StageEvent>& rows) override;
+  ControlRequest AppendControl(const ControlRequest& request) override;
+  std::vector<ControlRequest> ReadControlAfter(std::int64_t after_id, std::size_t limit) override;
 
   // The largest batchId in the table, 0 when empty (the demo continues after it).
   std::int64_t MaxBatchId();
@@ -51,6 +59,8 @@ class SociEventLog final : public BatchRunReader,
   std::string list_columns_;
   std::string payload_columns_;
   std::string insert_sql_;
+  std::string control_table_;
+  std::string control_columns_;
 };
 
 }  // namespace pipeline_exporter

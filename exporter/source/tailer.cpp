@@ -46,6 +46,32 @@ void Tailer::Nudge() {
   wake_.notify_all();
 }
 
+void Tailer::ReadControl() {
+  constexpr std::size_t kPage = 500;
+  try {
+    for (;;) {
+      const std::vector<ControlRequest> rows = control_->ReadControlAfter(control_seen_, kPage);
+      if (rows.empty()) break;
+      control_seen_ = rows.back().id;
+      store_.ApplyControl(rows);
+      if (rows.size() < kPage) break;
+    }
+    if (control_failing_) {
+      spdlog::info("pipeline={} msg=\"batch control requests readable again\"", store_.name());
+    }
+    control_failing_ = false;
+  } catch (const std::exception& e) {
+    if (!control_failing_) {
+      spdlog::log(control_warn_ ? spdlog::level::warn : spdlog::level::info,
+                  "pipeline={} msg=\"batch control requests cannot be read (is migration 002 "
+                  "applied?); trying again in a minute\" error={}",
+                  store_.name(), LogfmtQuote(e.what()));
+    }
+    control_failing_ = true;
+    control_retry_ms_ = clock_.Now() + 60'000;
+  }
+}
+
 bool Tailer::PollOnce() {
   const auto started = std::chrono::steady_clock::now();
   PollRecord record;
@@ -84,6 +110,7 @@ bool Tailer::PollOnce() {
     // A catch-up (replay at start, or after an outage) leaves this thread's malloc arena
     // holding the fetch buffers' peak; hand it back rather than keep it for good.
     if (rows_read >= options_.fetch_limit) malloc_trim(0);
+    if (control_ && clock_.Now() >= control_retry_ms_) ReadControl();
     record.gaps_expired = tracker_.Expire(db_now) + tracker_.TakeOverflowed();
     if (record.gaps_expired > 0) {
       spdlog::info(
@@ -163,6 +190,7 @@ void Tailer::HandleRegression(std::int64_t max_id) {
       "rebuilding the state from it\" max_id={} last_seen_id={}",
       store_.name(), max_id, tracker_.max_seen());
   store_.Reset();
+  control_seen_ = 0;  // the requests of the batches read again apply again
 }
 
 void Tailer::LogRejected(const ApplyReport& report) {

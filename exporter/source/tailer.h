@@ -23,6 +23,7 @@
 
 #include "exporter/core/batch_run_reader.h"
 #include "exporter/core/clock.h"
+#include "exporter/core/control_reader.h"
 #include "exporter/core/id_tracker.h"
 #include "exporter/core/invalid_reason.h"
 #include "exporter/core/log_rate_limiter.h"
@@ -59,6 +60,13 @@ class Tailer {
   // Makes the polling thread poll now instead of at the end of its interval.
   void Nudge();
 
+  // Also reads the batch control requests (after the events of each poll). Set before
+  // Start(); borrowed. `warn_missing`: an unreadable control table is a warning (else info).
+  void SetControlReader(ControlReader* reader, bool warn_missing = true) {
+    control_ = reader;
+    control_warn_ = warn_missing;
+  }
+
  private:
   void Run();
   void LogRejected(const ApplyReport& report);
@@ -72,9 +80,17 @@ class Tailer {
 
   void Replay();
   void HandleRegression(std::int64_t max_id);
+  // Reads the control requests after the last one read; a missing control table (migration
+  // 002 not applied) is said once and tried again a minute later, the events unaffected.
+  void ReadControl();
   // Reads and applies (quietly) the earlier rows of the batches `fresh` meets late.
   void LateJoin(const std::vector<StageEvent>& fresh, std::int64_t db_now);
 
+  ControlReader* control_ = nullptr;
+  std::int64_t control_seen_ = 0;
+  bool control_failing_ = false;
+  bool control_warn_ = true;
+  std::int64_t control_retry_ms_ = 0;
   bool replayed_ = false;
   std::int64_t replay_floor_ = 0;  // rows up to this id were never read by the tail
   IdTracker tracker_;

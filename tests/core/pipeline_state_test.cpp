@@ -152,6 +152,47 @@ TEST(PipelineStateTest, PausedBetweenPauseAndResumeAndCanceledAsAnOutcome) {
   EXPECT_EQ(snap.batches_complete_total, 1u);
 }
 
+ControlRequest Control(std::int64_t id, std::int64_t batch, ControlAction action,
+                       std::int64_t at_ms) {
+  ControlRequest r;
+  r.id = id;
+  r.batch_id = batch;
+  r.action = action;
+  r.requested_by = "alice";
+  r.requested_at_ms = at_ms;
+  return r;
+}
+
+TEST(PipelineStateTest, ARequestShowsUntilThePipelineAcknowledgesIt) {
+  PipelineState state(Spec());
+  state.Apply(Ev(1, 1, "", "batch_start").At(kT0));
+  state.Apply(Ev(2, 1, "stt", "stage_start").At(kT0));
+  state.ApplyControl(Control(1, 1, ControlAction::kPause, kT0 + 1000));
+  EXPECT_EQ(state.Snapshot(kT0).current_batch->status, BatchStatus::kPausing);
+  state.Apply(Ev(3, 1, "", "batch_paused").At(kT0 + 2000));
+  EXPECT_EQ(state.Snapshot(kT0).current_batch->status, BatchStatus::kPaused);
+  // Read again (a restart reads the control table after the events): answered already.
+  state.ApplyControl(Control(1, 1, ControlAction::kPause, kT0 + 1000));
+  EXPECT_EQ(state.Snapshot(kT0).current_batch->status, BatchStatus::kPaused);
+  state.ApplyControl(Control(2, 1, ControlAction::kCancel, kT0 + 3000));
+  EXPECT_EQ(state.Snapshot(kT0).current_batch->status, BatchStatus::kCanceling);
+  state.Apply(Ev(4, 1, "", "batch_resumed").At(kT0 + 3500));  // cancel still pending
+  state.Apply(Ev(5, 1, "", "batch_canceled").At(kT0 + 4000));
+  auto snap = state.Snapshot(kT0);
+  EXPECT_EQ(snap.current_batch->status, BatchStatus::kCanceled);
+  ASSERT_EQ(snap.current_batch->control.size(), 2u);  // the history, oldest first
+  EXPECT_EQ(snap.current_batch->control[0].action, ControlAction::kPause);
+  EXPECT_EQ(snap.current_batch->control[1].requested_by, "alice");
+  EXPECT_EQ(snap.control_requests_total[2], 1u);
+  // A resume withdraws a pause not yet acknowledged; a request for a batch not held counts.
+  state.Apply(Ev(6, 2, "", "batch_start").At(kT0 + 5000));
+  state.ApplyControl(Control(3, 2, ControlAction::kPause, kT0 + 6000));
+  state.ApplyControl(Control(4, 2, ControlAction::kResume, kT0 + 7000));
+  EXPECT_EQ(state.Snapshot(kT0).current_batch->status, BatchStatus::kRunning);
+  state.ApplyControl(Control(5, 99, ControlAction::kCancel, kT0 + 8000));
+  EXPECT_EQ(state.Snapshot(kT0).control_requests_total[2], 2u);
+}
+
 TEST(PipelineStateTest, BatchFilesFromBatchStartOrLargestStageTotal) {
   PipelineState state(Spec());
   state.Apply(Ev(1, 1, "stt", "stage_start").Total(40));

@@ -91,7 +91,8 @@ std::unique_ptr<DatabaseServer> DatabaseServer::Start(Backend backend) {
       Run("creating the test database and users",
           "mariadb --no-defaults -uroot --socket=" + d +
               "/mysql.sock -e \"CREATE DATABASE pe; CREATE USER 'pe'@'%' IDENTIFIED BY 'pe'; "
-              "GRANT ALL ON pe.* TO 'pe'@'%'; CREATE USER 'exporter'@'%' IDENTIFIED BY 'ro'; "
+              "GRANT ALL ON pe.* TO 'pe'@'%' WITH GRANT OPTION; CREATE USER 'exporter'@'%' "
+              "IDENTIFIED BY 'ro'; "
               "GRANT SELECT ON pe.* TO 'exporter'@'%';\"",
           s->Log());
       break;

@@ -29,8 +29,8 @@ inline ApiPipeline PipelineOver(PipelineStore& store, FakeEventLog& log) {
 
 class ApiFixture {
  public:
-  explicit ApiFixture(std::size_t max_batches_kept = 500, bool ingest = false)
-      : store_(Spec(max_batches_kept), clock_), registry_({Pipeline(ingest)}) {}
+  explicit ApiFixture(std::size_t max_batches_kept = 500, bool ingest = false, bool control = false)
+      : store_(Spec(max_batches_kept), clock_), registry_({Pipeline(ingest, control)}) {}
 
   static PipelineSpec Spec(std::size_t max_batches_kept) {
     PipelineSpec s;
@@ -66,9 +66,10 @@ class ApiFixture {
   int nudges() const { return nudges_; }
 
  private:
-  ApiPipeline Pipeline(bool ingest) {
+  ApiPipeline Pipeline(bool ingest, bool control) {
     ApiPipeline p = PipelineOver(store_, log_);
     if (ingest) p.appender = &log_;
+    if (control) p.control = &log_;
     p.nudge = [this] { ++nudges_; };
     return p;
   }

@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "exporter/core/batch_run_reader.h"
+#include "exporter/core/control_appender.h"
+#include "exporter/core/control_reader.h"
 #include "exporter/core/event_appender.h"
 #include "exporter/core/event_lookup.h"
 #include "exporter/core/events_after_reader.h"
@@ -30,7 +32,9 @@ class FakeEventLog final : public EventSource,
                            public LogSearch,
                            public EventsAfterReader,
                            public RunStartLister,
-                           public EventAppender {
+                           public EventAppender,
+                           public ControlAppender,
+                           public ControlReader {
  public:
   void Append(StageEvent e) {
     std::lock_guard lock(mu_);
@@ -209,6 +213,37 @@ class FakeEventLog final : public EventSource,
     return ids;
   }
 
+  // The control table: rows get the next id and the database's clock.
+  ControlRequest AppendControl(const ControlRequest& request) override {
+    std::lock_guard lock(mu_);
+    Check();
+    if (no_control_table_) throw std::runtime_error("no such table: batchControl (fake)");
+    ControlRequest r = request;
+    r.id = static_cast<std::int64_t>(control_.size()) + 1;
+    r.requested_at_ms = db_now_ms;
+    control_.push_back(r);
+    return r;
+  }
+  std::vector<ControlRequest> ReadControlAfter(std::int64_t after_id, std::size_t limit) override {
+    std::lock_guard lock(mu_);
+    Check();
+    if (no_control_table_) throw std::runtime_error("no such table: batchControl (fake)");
+    std::vector<ControlRequest> out;
+    for (const auto& r : control_) {
+      if (r.id > after_id && out.size() < limit) out.push_back(r);
+    }
+    return out;
+  }
+  // As a table created by migration 001 alone.
+  void SetNoControlTable(bool missing) {
+    std::lock_guard lock(mu_);
+    no_control_table_ = missing;
+  }
+  std::size_t control_rows() const {
+    std::lock_guard lock(mu_);
+    return control_.size();
+  }
+
   std::int64_t db_now_ms = 1'700'000'000'000;
 
  private:
@@ -235,6 +270,8 @@ class FakeEventLog final : public EventSource,
   std::vector<StageEvent> log_;  // ascending id
   std::int64_t next_id_ = 1;
   bool down_ = false;
+  bool no_control_table_ = false;
+  std::vector<ControlRequest> control_;
   int fetches_ = 0;
   int run_reads_ = 0;
   std::vector<std::int64_t> last_also_ids_;

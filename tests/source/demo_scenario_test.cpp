@@ -22,16 +22,24 @@ struct Harness {
   void Run(std::int64_t ms) {
     for (std::int64_t t = 0; t < ms; t += 100) {
       now += 100;
-      for (const StageEvent& r : scenario.Advance(100, now)) {
-        // As the tail reads it back: with the id and time the database gives it.
-        StageEvent e = r;
-        e.id = ++id;
-        e.timestamp_ms = now;
-        types.insert(r.event_type);
-        if (r.response) ++with_response;
-        EXPECT_FALSE(state->Apply(e)) << "the demo wrote an invalid row: " << r.event_type;
-      }
+      Feed(scenario.Advance(100, now));
     }
+  }
+  // As the tail reads rows back: with the id and time the database gives them.
+  void Feed(const std::vector<StageEvent>& rows) {
+    for (const StageEvent& r : rows) {
+      StageEvent e = r;
+      e.id = ++id;
+      e.timestamp_ms = now;
+      types.insert(r.event_type);
+      if (r.response) ++with_response;
+      EXPECT_FALSE(state->Apply(e)) << "the demo wrote an invalid row: " << r.event_type;
+    }
+  }
+  std::int64_t Processed() {
+    std::int64_t n = 0;
+    for (const auto& s : state->Snapshot(now).stages) n += s.processed + s.failed;
+    return n;
   }
   DemoScenario scenario;
   std::optional<PipelineState> state;
@@ -81,6 +89,27 @@ TEST(DemoScenarioTest, BatchesCompleteConsistentlyAndTheNextOneStarts) {
     EXPECT_GT(s.typical_duration_seconds, 0) << s.id;
   }
   EXPECT_GT(snap.current_batch->id, 1);
+}
+
+TEST(DemoScenarioTest, PausesResumesAndCancelsAsAPipelineWould) {
+  Harness h;
+  h.Run(10'000);
+  const std::int64_t batch = h.scenario.batch_id();
+  h.Feed(h.scenario.Control(ControlAction::kPause));
+  EXPECT_EQ(h.state->Snapshot(h.now).current_batch->status, BatchStatus::kPaused);
+  EXPECT_TRUE(h.scenario.Control(ControlAction::kPause).empty());  // paused already
+  const std::int64_t before = h.Processed();
+  h.Run(5'000);
+  EXPECT_EQ(h.Processed(), before);  // no work while paused
+  h.Feed(h.scenario.Control(ControlAction::kResume));
+  h.Run(5'000);
+  EXPECT_GT(h.Processed(), before);
+  h.Feed(h.scenario.Control(ControlAction::kCancel));
+  auto snap = h.state->Snapshot(h.now);
+  EXPECT_EQ(snap.current_batch->status, BatchStatus::kCanceled);
+  EXPECT_TRUE(h.scenario.Control(ControlAction::kResume).empty());  // nothing running
+  h.Run(60'000);                                                    // the next batch follows
+  EXPECT_GT(h.state->Snapshot(h.now).current_batch->id, batch);
 }
 
 TEST(DemoScenarioTest, SameSeedSameRows) {

@@ -161,6 +161,30 @@ TEST_F(SociEventLogTest, AFilteredSearchLooksAtNoMoreThanMaxScanRows) {
   EXPECT_FALSE(log_.Search(f).scanned_from);
 }
 
+TEST_F(SociEventLogTest, ControlRequestsAreWrittenAndReadBackInIdOrder) {
+  ControlRequest r;
+  r.batch_id = 4;
+  r.action = ControlAction::kCancel;
+  r.requested_by = "alice";
+  r.reason = "wrong input folder; ünïcode kept";
+  const ControlRequest first = log_.AppendControl(r);
+  EXPECT_EQ(first.id, 1);
+  EXPECT_EQ(first.reason, r.reason);
+  EXPECT_GT(first.requested_at_ms, 1'600'000'000'000);  // the database's clock, in UTC ms
+  r.action = ControlAction::kPause;
+  r.requested_by = "token";
+  log_.AppendControl(r);
+  const auto all = log_.ReadControlAfter(0, 10);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].action, ControlAction::kCancel);
+  EXPECT_EQ(all[1].requested_by, "token");
+  EXPECT_EQ(log_.ReadControlAfter(1, 10).size(), 1u);
+  EXPECT_EQ(log_.ReadControlAfter(0, 1).size(), 1u);
+  // A table created by 001 alone has no control table: an error, said, not a crash.
+  SociEventLog other(db_, "noControlHere");
+  EXPECT_THROW(other.ReadControlAfter(0, 10), std::exception);
+}
+
 TEST_F(SociEventLogTest, ListsReadNoPayloadAndOneErrorCap) {
   StageEvent a = Row(1, "stt", "error");
   a.error_message = std::string(5000, 'e');

@@ -40,6 +40,39 @@ class TailerTest : public ::testing::Test {
   PipelineStore store_;
 };
 
+TEST_F(TailerTest, ControlRequestsAreReadAfterTheEventsAndAMissingTableIsNoOutage) {
+  source_.Append(Ev(0, 1, "", "batch_start", kNow - 1000));
+  ControlRequest pause;
+  pause.batch_id = 1;
+  pause.action = ControlAction::kPause;
+  source_.db_now_ms = kNow;
+  source_.AppendControl(pause);
+  Tailer tailer = MakeTailer();
+  tailer.SetControlReader(&source_);
+  EXPECT_TRUE(tailer.PollOnce());
+  EXPECT_EQ(store_.StatusOf(1), BatchStatus::kPausing);
+  source_.Append(Ev(0, 1, "", "batch_paused", kNow + 1000));
+  EXPECT_TRUE(tailer.PollOnce());
+  EXPECT_EQ(store_.StatusOf(1), BatchStatus::kPaused);
+  EXPECT_EQ(store_.Snapshot().control_requests_total[0], 1u);  // read once
+
+  // Without the control table the events still flow, and the poll counts as fine.
+  source_.SetNoControlTable(true);
+  source_.Append(Ev(0, 1, "", "batch_resumed", kNow + 2000));
+  EXPECT_TRUE(tailer.PollOnce());
+  EXPECT_EQ(store_.StatusOf(1), BatchStatus::kRunning);
+  EXPECT_TRUE(store_.Snapshot().tail.db_up);
+  // Tried again a minute later, then the request written meanwhile is read.
+  source_.SetNoControlTable(false);
+  source_.db_now_ms = kNow + 3000;
+  source_.AppendControl(pause);
+  EXPECT_TRUE(tailer.PollOnce());
+  EXPECT_EQ(store_.StatusOf(1), BatchStatus::kRunning);
+  clock_.Advance(61'000);
+  EXPECT_TRUE(tailer.PollOnce());
+  EXPECT_EQ(store_.StatusOf(1), BatchStatus::kPausing);
+}
+
 TEST_F(TailerTest, ReadsEverythingInPagesAndRecordsThePoll) {
   for (int i = 0; i < 25; ++i)
     source_.Append(Ev(0, 1, "stt", "file_complete", kNow - 1000).File("f" + std::to_string(i)));

@@ -8,6 +8,7 @@
 
 import { Api, getJson } from './api.js';
 import { Cards } from './cards.js';
+import { BatchControl } from './control.js';
 import { $, el } from './dom.js';
 import { ErrorGroupsPanel } from './error_groups.js';
 import { EventLog } from './event_log.js';
@@ -33,6 +34,7 @@ class Page {
     this.log.setTypes(info.eventTypes);
     this.errors = new ErrorGroupsPanel(this.api, openEvent);
     this.history = new BatchHistory(this.api, (id) => this.viewBatch(id));
+    this.control = new BatchControl(this.api, info.control);
     this.stream = new Stream(info.eventTypes, {
       onSnapshot: (snap) => this.onSnapshot(snap),
       onEvent: (ev) => this.onEvent(ev),
@@ -67,6 +69,7 @@ class Page {
     status.textContent = b ? b.status : 'no batch';
     status.dataset.status = b ? b.status : 'pending';
     $('batch-files').textContent = b && b.files !== null ? `${fmtNum(b.files)} files` : '';
+    this.control.show(b, this.viewingBatch === null);
   }
 
   // The whole state: on connecting, and when the stream had to start again.

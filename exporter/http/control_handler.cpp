@@ -1,0 +1,74 @@
+#include "exporter/http/control_handler.h"
+
+#include "exporter/core/utf8.h"
+#include "exporter/http/api_json.h"
+#include "exporter/http/api_params.h"
+#include "exporter/http/bearer_token.h"
+
+namespace pipeline_exporter {
+
+HttpResponse ControlHandler::Post(const HttpRequest& r) const {
+  // /api/batch/{id}/control
+  const std::string rest = r.path.substr(std::string("/api/batch/").size());
+  const auto slash = rest.find('/');
+  if (slash == std::string::npos || rest.substr(slash + 1) != "control") {
+    return HttpResponse::JsonError(404, "not found", r.path);
+  }
+  const auto batch_id = ParsePositiveId(rest.substr(0, slash));
+  if (!batch_id) return HttpResponse::JsonError(400, "invalid batch id", rest.substr(0, slash));
+  if (!options_.enabled) {
+    return HttpResponse::JsonError(403, "batch control is off", "set control.enabled");
+  }
+  std::string who = r.user;
+  if (who.empty()) {
+    if (!BearerTokenMatches(r, options_.token)) return BearerChallenge();
+    who = "token";
+  }
+  HttpResponse error;
+  const ApiPipeline* p = registry_.Resolve(r, &error);
+  if (!p) return error;
+  if (!p->control) return HttpResponse::JsonError(403, "batch control is off", p->store->name());
+
+  const auto body = Json::parse(r.body, nullptr, /*allow_exceptions=*/false);
+  if (!body.is_object()) return HttpResponse::JsonError(400, "the body is not a JSON object");
+  const auto action_it = body.find("action");
+  const auto action = action_it != body.end() && action_it->is_string()
+                          ? ParseControlAction(action_it->get<std::string>())
+                          : std::nullopt;
+  if (!action) {
+    return HttpResponse::JsonError(400, "invalid action", "one of pause, resume, cancel");
+  }
+  std::string reason;
+  if (const auto it = body.find("reason"); it != body.end() && !it->is_null()) {
+    if (!it->is_string()) return HttpResponse::JsonError(400, "invalid reason", "a string");
+    reason = it->get<std::string>();
+    if (reason.size() > kMaxReason || !IsValidUtf8(reason)) {
+      return HttpResponse::JsonError(
+          400, "invalid reason", "UTF-8 text of at most " + std::to_string(kMaxReason) + " bytes");
+    }
+  }
+
+  const auto status = p->store->StatusOf(*batch_id);
+  if (!status) {
+    if (!p->store->Knows(*batch_id)) {
+      return HttpResponse::JsonError(404, "no such batch", std::to_string(*batch_id));
+    }
+    return HttpResponse::JsonError(409, "the batch has ended", std::to_string(*batch_id));
+  }
+  if (!ControlFits(*action, *status)) {
+    return HttpResponse::JsonError(409, "the action does not fit the batch's status",
+                                   std::string("cannot ") +
+                                       std::string(ControlActionName(*action)) +
+                                       " a batch that is " + std::string(BatchStatusName(*status)));
+  }
+  ControlRequest request;
+  request.batch_id = *batch_id;
+  request.action = *action;
+  request.requested_by = who;
+  request.reason = reason;
+  const ControlRequest written = p->control->AppendControl(request);
+  if (p->nudge) p->nudge();
+  return JsonResponse(Dump(ControlJson(written)), 202);
+}
+
+}  // namespace pipeline_exporter
