@@ -5,6 +5,7 @@
 
 #include <signal.h>
 #include <soci/soci.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -82,8 +83,11 @@ int main(int argc, char** argv) {
   std::ofstream(dir.File("exporter.yml"))
       << "pipelines:\n  - name: bench\n    database: \"sqlite3://db=" << db
       << "\"\n    poll_interval: " << poll << "\ningest:\n  enabled: true\n  token: bench-token\n";
+  const pid_t parent = getpid();
   const pid_t pid = fork();
   if (pid == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);  // dies with the benchmark, even when it crashes
+    if (getppid() != parent) _exit(127);
     const std::string cfg = "--config.file=" + dir.File("exporter.yml");
     const std::string log = dir.File("exporter.log");
     freopen(log.c_str(), "w", stderr);

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,8 +23,13 @@ ExporterProcess::ExporterProcess(std::vector<std::string> args, std::string work
                                  std::string log_path, std::string binary)
     : log_path_(std::move(log_path)) {
   args.insert(args.begin(), binary);
+  const pid_t parent = getpid();
   pid_ = fork();
   if (pid_ == 0) {
+    // Dies with the test (or benchmark) that started it, even when that one crashes before
+    // its destructor could stop it.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) std::abort();
     if (chdir(workdir.c_str()) != 0) std::abort();  // the test sees the child die
     const int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     dup2(fd, 2);
