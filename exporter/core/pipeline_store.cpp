@@ -22,10 +22,7 @@ ApplyReport PipelineStore::Apply(const std::vector<StageEvent>& events, bool liv
         if (listener_ && live) applied.push_back(e);
       }
     }
-    if (!applied.empty()) {
-      after = state_.Snapshot(clock_.Now());
-      after.tail = tail_;
-    }
+    if (!applied.empty()) after = SnapshotLocked();
   }
   if (listener_ && !applied.empty()) listener_->OnApplied(name_, applied, after);
   return report;
@@ -37,8 +34,7 @@ void PipelineStore::ApplyControl(const std::vector<ControlRequest>& requests) {
   {
     std::lock_guard lock(mu_);
     for (const ControlRequest& r : requests) state_.ApplyControl(r);
-    after = state_.Snapshot(clock_.Now());
-    after.tail = tail_;
+    after = SnapshotLocked();
   }
   if (listener_) listener_->OnApplied(name_, {}, after);
 }
@@ -73,11 +69,15 @@ void PipelineStore::Reset() {
   tail_.clock_skew_seconds.reset();
 }
 
-PipelineSnapshot PipelineStore::Snapshot() const {
-  std::lock_guard lock(mu_);
+PipelineSnapshot PipelineStore::SnapshotLocked() const {
   PipelineSnapshot snap = state_.Snapshot(clock_.Now());
   snap.tail = tail_;
   return snap;
+}
+
+PipelineSnapshot PipelineStore::Snapshot() const {
+  std::lock_guard lock(mu_);
+  return SnapshotLocked();
 }
 
 std::optional<PipelineSnapshot> PipelineStore::SnapshotOfBatch(std::int64_t batch_id) const {

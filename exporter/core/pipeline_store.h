@@ -76,6 +76,9 @@ class PipelineStore {
   const PipelineSpec& spec() const { return spec_; }
 
  private:
+  // The state and the tail's statistics now; mu_ must be held.
+  PipelineSnapshot SnapshotLocked() const;
+
   const std::string name_;
   const PipelineSpec spec_;
   const Clock& clock_;
