@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-30}"
-targets=(row_validation config query_params sse_encoding)
+targets=(row_validation config query_params sse_encoding alertmanager_answer)
 
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DPIPELINE_EXPORTER_FUZZ=ON -DPIPELINE_EXPORTER_TESTS=OFF -DPIPELINE_EXPORTER_BENCHMARKS=OFF \

@@ -16,7 +16,7 @@ test_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev
   prometheus sqlite3 curl ca-certificates
   mariadb-server mariadb-client postgresql postgresql-client docker-compose chromium prometheus-sql-exporter
-  clang libclang-rt-14-dev nginx apache2-utils openssl
+  clang libclang-rt-14-dev nginx apache2-utils openssl prometheus-alertmanager
 )
 # Node.js for the browser tests: the machine's own if it has one, else Debian's.
 if [ "$mode" = test ] && ! command -v npm >/dev/null 2>&1; then

@@ -3,10 +3,13 @@
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 
+#include "exporter/alerting/alertmanager_client.h"
+#include "exporter/alerting/cached_alert_reader.h"
 #include "exporter/core/build_info_collector.h"
 #include "exporter/core/logfmt.h"
 #include "exporter/core/pipeline_collector.h"
 #include "exporter/core/pipeline_store.h"
+#include "exporter/http/alerts_handler.h"
 #include "exporter/http/basic_auth.h"
 #include "exporter/http/batch_handler.h"
 #include "exporter/http/batches_handler.h"
@@ -21,6 +24,7 @@
 #include "exporter/http/page_handler.h"
 #include "exporter/http/pipeline_registry.h"
 #include "exporter/http/pipelines_handler.h"
+#include "exporter/http/silence_handler.h"
 #include "exporter/http/sse_clients_collector.h"
 #include "exporter/http/sse_hub.h"
 #include "exporter/http/stream_handler.h"
@@ -85,6 +89,10 @@ struct ExporterApp::Impl {
   std::unique_ptr<EventHandler> event;
   std::unique_ptr<IngestHandler> ingest;
   std::unique_ptr<ControlHandler> control;
+  std::unique_ptr<AlertmanagerClient> alertmanager;  // null unless web.alertmanager_url
+  std::unique_ptr<CachedAlertReader> alerts_cache;
+  std::unique_ptr<AlertsHandler> alerts;
+  std::unique_ptr<SilenceHandler> silence;
   std::unique_ptr<StreamHandler> stream;
   std::unique_ptr<MetricsHandler> metrics;
   std::unique_ptr<HealthHandler> health;
@@ -136,14 +144,27 @@ ExporterApp::ExporterApp(Config config, Flags flags, const Clock& clock)
   }
   m.registry = std::make_unique<PipelineRegistry>(std::move(api_pipelines));
   m.pipelines_handler = std::make_unique<PipelinesHandler>(
-      *m.registry,
-      PipelinesInfo{m.config.web.grafana_url, m.config.ingest.enabled, m.config.control.enabled});
+      *m.registry, PipelinesInfo{m.config.web.grafana_url, m.config.ingest.enabled,
+                                 m.config.control.enabled, !m.config.web.alertmanager_url.empty()});
   m.current_batch = std::make_unique<CurrentBatchHandler>(*m.registry);
   m.batches = std::make_unique<BatchesHandler>(*m.registry);
   m.batch = std::make_unique<BatchHandler>(*m.registry);
   m.control = std::make_unique<ControlHandler>(
       *m.registry, ControlOptions{m.config.control.enabled, m.config.control.token});
   m.event = std::make_unique<EventHandler>(*m.registry);
+  SilenceBackend silence_backend;
+  if (!m.config.web.alertmanager_url.empty()) {
+    // Validated by the configuration loader.
+    m.alertmanager = std::make_unique<AlertmanagerClient>(
+        *ParseHttpUrl(m.config.web.alertmanager_url, nullptr), HttpClientOptions{});
+    m.alerts_cache = std::make_unique<CachedAlertReader>(*m.alertmanager, m.clock);
+    silence_backend.reader = m.alertmanager.get();
+    silence_backend.creator = m.alertmanager.get();
+    CachedAlertReader* cache = m.alerts_cache.get();
+    silence_backend.created = [cache](const std::string& pipeline) { cache->Invalidate(pipeline); };
+  }
+  m.alerts = std::make_unique<AlertsHandler>(*m.registry, m.alerts_cache.get());
+  m.silence = std::make_unique<SilenceHandler>(*m.registry, std::move(silence_backend), m.clock);
   m.ingest = std::make_unique<IngestHandler>(
       *m.registry, m.clock, IngestOptions{m.config.ingest.enabled, m.config.ingest.token, 1000});
   StreamOptions stream_options;
@@ -192,6 +213,9 @@ ExporterApp::ExporterApp(Config config, Flags flags, const Clock& clock)
   m.server->Handle("ingest", "/api/events",
                    Route{{}, [&m](const HttpRequest& r) { return m.ingest->Post(r); }, {}});
   m.server->HandlePrefix("event", "/api/events/", get(m.event.get()));
+  m.server->Handle("alerts", "/api/alerts", get(m.alerts.get()));
+  m.server->Handle("silence", "/api/alerts/silence",
+                   Route{{}, [&m](const HttpRequest& r) { return m.silence->Post(r); }, {}});
   m.server->Handle(
       "stream", "/api/stream",
       Route{{}, {}, [&m](const HttpRequest& r, HttpStream& out) { m.stream->Get(r, out); }});

@@ -30,6 +30,8 @@ struct PipelineConfig {
 struct WebConfig {
   std::size_t max_sse_clients = 64;
   std::string grafana_url;  // link shown on the page when set
+  // Alertmanager's base URL (http://host:port[/prefix]); empty: the page shows no alerts.
+  std::string alertmanager_url;
   std::int64_t sse_heartbeat_ms = 15000;
 };
 

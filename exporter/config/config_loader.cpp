@@ -8,6 +8,7 @@
 
 #include "exporter/config/duration.h"
 #include "exporter/config/yaml_file.h"
+#include "exporter/core/http_url.h"
 #include "exporter/core/utf8.h"
 
 namespace pipeline_exporter {
@@ -241,7 +242,8 @@ Config ParseLoaded(const YAML::Node& root, const EnvLookup& env) {
   }
 
   if (const auto web = root["web"]) {
-    r.CheckKeys(web, "web", {"max_sse_clients", "grafana_url", "sse_heartbeat"});
+    r.CheckKeys(web, "web",
+                {"max_sse_clients", "grafana_url", "sse_heartbeat", "alertmanager_url"});
     if (web["sse_heartbeat"]) {
       c.web.sse_heartbeat_ms = r.Duration(web["sse_heartbeat"], "web.sse_heartbeat", 100);
     }
@@ -250,6 +252,13 @@ Config ParseLoaded(const YAML::Node& root, const EnvLookup& env) {
           static_cast<std::size_t>(r.Int(web["max_sse_clients"], "web.max_sse_clients", 1, 1000));
     }
     if (web["grafana_url"]) c.web.grafana_url = r.Str(web["grafana_url"], "web.grafana_url");
+    if (web["alertmanager_url"]) {
+      c.web.alertmanager_url = r.Str(web["alertmanager_url"], "web.alertmanager_url");
+      std::string why;
+      if (!c.web.alertmanager_url.empty() && !ParseHttpUrl(c.web.alertmanager_url, &why)) {
+        Fail("web.alertmanager_url", why);
+      }
+    }
   }
   if (const auto ingest = root["ingest"]) {
     r.CheckKeys(ingest, "ingest", {"enabled", "token", "max_body_bytes"});

@@ -17,14 +17,43 @@ Json Optional(const std::optional<T>& v) {
 
 }  // namespace
 
-std::string IsoTime(std::int64_t epoch_ms) {
-  const std::time_t secs = static_cast<std::time_t>(epoch_ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[40];
-  const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(epoch_ms % 1000));
-  return buf;
+Json AlertJson(const Alert& a) {
+  auto label = [&a](const char* name) {
+    const auto it = a.labels.find(name);
+    return it == a.labels.end() ? Json(nullptr) : Json(it->second);
+  };
+  auto annotation = [&a](const char* name) {
+    const auto it = a.annotations.find(name);
+    return it == a.annotations.end() ? Json(nullptr) : Json(it->second);
+  };
+  Json j;
+  j["fingerprint"] = a.fingerprint;
+  j["name"] = label("alertname");
+  j["severity"] = label("severity");
+  j["summary"] = annotation("summary");
+  j["description"] = annotation("description");
+  j["state"] = a.silence ? "silenced" : a.state == "suppressed" ? "inhibited" : "firing";
+  j["startsAt"] = a.starts_at;
+  Json batch = nullptr;
+  if (const auto it = a.labels.find("batch_id"); it != a.labels.end()) {
+    const std::string& v = it->second;
+    if (!v.empty() && v.size() < 19 && v.find_first_not_of("0123456789") == std::string::npos) {
+      batch = std::stoll(v);
+    }
+  }
+  j["batchId"] = batch;
+  j["labels"] = a.labels;
+  j["annotations"] = a.annotations;
+  if (a.silence) {
+    j["silence"] = {{"id", a.silence->id},
+                    {"createdBy", a.silence->created_by},
+                    {"comment", a.silence->comment},
+                    {"startsAt", a.silence->starts_at},
+                    {"endsAt", a.silence->ends_at}};
+  } else {
+    j["silence"] = nullptr;
+  }
+  return j;
 }
 
 Json ControlJson(const ControlRequest& c) {

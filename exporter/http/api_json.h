@@ -9,16 +9,16 @@
 #include <string>
 #include <vector>
 
+#include "exporter/core/alert_reader.h"
 #include "exporter/core/batch_summary.h"
 #include "exporter/core/error_groups.h"
+#include "exporter/core/iso_time.h"
 #include "exporter/core/pipeline_snapshot.h"
 #include "exporter/core/stage_event.h"
 
 namespace pipeline_exporter {
 
 using Json = nlohmann::ordered_json;
-
-std::string IsoTime(std::int64_t epoch_ms);
 
 // A batch's latest run with every stage's state (GET /api/current-batch, the SSE snapshot,
 // GET /api/batch/{id}/stats, export's stats).
@@ -40,6 +40,11 @@ Json FullEventJson(const StageEvent& event);
 Json BatchSummaryJson(const BatchSummary& batch);
 
 Json ErrorGroupsJson(std::int64_t batch_id, const ErrorGroups& groups);
+
+// One of a pipeline's alerts (GET /api/alerts): its name, severity, summary and description,
+// its state as the page shows it ("firing", "silenced" or "inhibited"), the batch it is about
+// (the `batch_id` label) when it names one, every label, and the silence muting it.
+Json AlertJson(const Alert& alert);
 
 // Serialised on one line (SSE data), invalid UTF-8 replaced.
 std::string Dump(const Json& j);

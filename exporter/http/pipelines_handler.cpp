@@ -20,6 +20,7 @@ HttpResponse PipelinesHandler::Get(const HttpRequest&) const {
   body["grafanaUrl"] = info_.grafana_url.empty() ? Json(nullptr) : Json(info_.grafana_url);
   body["ingest"] = info_.ingest;
   body["control"] = info_.control;
+  body["alerts"] = info_.alerts;
   // The closed set of event types, as the core knows it (the page's filters use it).
   Json types = Json::array();
   for (const EventType t : AllEventTypes()) types.push_back(std::string(EventTypeName(t)));

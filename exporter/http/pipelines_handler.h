@@ -13,6 +13,7 @@ struct PipelinesInfo {
   std::string grafana_url;
   bool ingest = false;
   bool control = false;
+  bool alerts = false;  // web.alertmanager_url is set
 };
 
 class PipelinesHandler {

@@ -3,13 +3,12 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { freePort, launchChromium, startServer, stopServer } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
@@ -19,14 +18,7 @@ let dir, port, exporter, browser;
 
 before(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'pe-control-'));
-  port = await new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const p = srv.address().port;
-      srv.close(() => resolve(p));
-    });
-  });
+  port = await freePort();
   const line = execFileSync('htpasswd', ['-nbBC', '10', 'alice', 's3cret']).toString().trim();
   writeFileSync(path.join(dir, 'web.yml'), `basic_auth_users:\n  alice: '${line.slice(line.indexOf(':') + 1)}'\n`);
   writeFileSync(path.join(dir, 'exporter.yml'), [
@@ -37,33 +29,16 @@ before(async () => {
     'control:',
     '  enabled: true',
     ''].join('\n'));
-  exporter = spawn(binary, ['--demo', '--demo.speed=0.5', `--config.file=${path.join(dir, 'exporter.yml')}`,
-    `--web.config.file=${path.join(dir, 'web.yml')}`, `--web.listen-address=127.0.0.1:${port}`],
-  { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  exporter.stderr.on('data', (d) => { log += d; });
-  exporter.log = () => log;
   const auth = `Basic ${Buffer.from('alice:s3cret').toString('base64')}`;
-  const deadline = Date.now() + 15000;
-  for (;;) {
-    try {
-      const r = await fetch(`http://127.0.0.1:${port}/api/health`, { headers: { Authorization: auth } });
-      if (r.status === 200) break;
-    } catch { /* not listening yet */ }
-    if (Date.now() > deadline) throw new Error(`exporter not healthy: ${log}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  browser = await chromium.launch({
-    executablePath: process.env.PE_CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-  });
+  exporter = await startServer(binary, ['--demo', '--demo.speed=0.5', `--config.file=${path.join(dir, 'exporter.yml')}`,
+    `--web.config.file=${path.join(dir, 'web.yml')}`, `--web.listen-address=127.0.0.1:${port}`],
+  { cwd: dir, readyUrl: `http://127.0.0.1:${port}/api/health`, headers: { Authorization: auth }, what: 'pipeline_exporter' });
+  browser = await launchChromium();
 });
 
 after(async () => {
   if (browser) await browser.close();
-  if (exporter && exporter.exitCode === null) {
-    await new Promise((resolve) => { exporter.once('exit', resolve); exporter.kill('SIGTERM'); });
-  }
+  await stopServer(exporter);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

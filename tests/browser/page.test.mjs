@@ -4,13 +4,12 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { freePort, launchChromium, startServer, stopServer } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
@@ -18,17 +17,6 @@ const binary = process.env.PE_EXPORTER_BINARY || path.join(repo, 'build', 'pipel
 const artifacts = process.env.PE_TEST_ARTIFACTS || path.join(repo, 'test-artifacts');
 
 let dir, db, port, exporter, browser;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port: p } = srv.address();
-      srv.close(() => resolve(p));
-    });
-  });
-}
 
 const sqlQuote = (s) => (s === null || s === undefined ? 'NULL' : `'${String(s).replaceAll("'", "''")}'`);
 
@@ -39,34 +27,13 @@ function insert(row) {
     `INSERT INTO batchExecutionLog (${cols.join(', ')}) VALUES (${values.join(', ')});`]);
 }
 
-async function waitHealthy(timeoutMs = 15000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const r = await fetch(`http://127.0.0.1:${port}/api/health`);
-      if (r.status === 200) return;
-    } catch { /* not listening yet */ }
-    if (Date.now() > deadline) throw new Error(`exporter not healthy on port ${port}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 async function startExporter() {
-  exporter = spawn(binary, [`--config.file=${path.join(dir, 'exporter.yml')}`,
-    `--web.listen-address=127.0.0.1:${port}`], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  exporter.stderr.on('data', (d) => { log += d; });
-  exporter.log = () => log;
-  await waitHealthy();
+  exporter = await startServer(binary, [`--config.file=${path.join(dir, 'exporter.yml')}`,
+    `--web.listen-address=127.0.0.1:${port}`],
+  { cwd: dir, readyUrl: `http://127.0.0.1:${port}/api/health`, what: 'pipeline_exporter' });
 }
 
-function stopExporter() {
-  return new Promise((resolve) => {
-    if (!exporter || exporter.exitCode !== null) return resolve();
-    exporter.once('exit', resolve);
-    exporter.kill('SIGTERM');
-  });
-}
+const stopExporter = () => stopServer(exporter);
 
 async function openPage(viewport = { width: 1400, height: 1000 }) {
   const page = await browser.newPage({ viewport });
@@ -107,11 +74,7 @@ before(async () => {
     insert({ batchId: 2, stage: 'stt', eventType: 'file_complete', fileName: f, durationMs: 1200,
       requestPayload: JSON.stringify({ file: f }), response: JSON.stringify({ text: 'hello' }) });
   }
-  browser = await chromium.launch({
-    executablePath: process.env.PE_CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
   mkdirSync(artifacts, { recursive: true });
 });
 
@@ -187,7 +150,9 @@ test('stored text is shown as text and runs nothing', async () => {
   await page.waitForFunction((h) =>
     [...document.querySelectorAll('#log-rows tr')].some((tr) => tr.textContent.includes(h)), hostile, { timeout: 5000 });
   await page.locator('#log-rows tr', { hasText: hostile }).first().click();
-  await page.waitForFunction(() => document.getElementById('viewer').open);
+  // The viewer opens at once and fills in when the event has been fetched.
+  await page.waitForFunction(() => document.getElementById('viewer').open &&
+    !document.getElementById('viewer-title').textContent.includes('loading'));
   assert.ok((await page.textContent('#viewer-response')).includes(hostile));
   assert.ok((await page.textContent('#viewer-error')).includes(script));
   assert.ok((await page.textContent('#viewer-request')).includes('window.__pwned=2'));

@@ -40,6 +40,7 @@ pipelines:
 web:
   max_sse_clients: 10
   grafana_url: "http://grafana.example/d/pipeline"
+  alertmanager_url: "http://alertmanager:9093"
 ingest:
   enabled: true
   token: "${INGEST_TOKEN}"
@@ -57,6 +58,7 @@ histogram_buckets: [0.5, 1, 10]
   EXPECT_EQ(p.spec.stages[2].id, "stt");
   EXPECT_EQ(p.spec.histogram_buckets, (std::vector<double>{0.5, 1, 10}));
   EXPECT_EQ(c.web.max_sse_clients, 10u);
+  EXPECT_EQ(c.web.alertmanager_url, "http://alertmanager:9093");
   EXPECT_TRUE(c.ingest.enabled);
   EXPECT_EQ(c.ingest.token, "t0ken");
 }
@@ -72,6 +74,15 @@ TEST(ConfigLoaderTest, DefaultsApplyToOmittedKeys) {
   EXPECT_EQ(p.spec.max_stages, 64u);
   EXPECT_EQ(c.web.max_sse_clients, 64u);
   EXPECT_FALSE(c.ingest.enabled);
+}
+
+TEST(ConfigLoaderTest, AnAlertmanagerUrlMustBeOneTheExporterCanCall) {
+  EXPECT_TRUE(Parse("pipelines:\n  - name: p\n").web.alertmanager_url.empty());
+  EXPECT_EQ(ErrorOf("pipelines:\n  - name: p\nweb:\n  alertmanager_url: \"am:9093\"\n"),
+            "web.alertmanager_url: must start with http://");
+  EXPECT_NE(ErrorOf("pipelines:\n  - name: p\nweb:\n  alertmanager_url: https://am:9093\n")
+                .find("web.alertmanager_url: https is not supported"),
+            std::string::npos);
 }
 
 TEST(ConfigLoaderTest, ErrorsNameTheKey) {

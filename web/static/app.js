@@ -1,11 +1,12 @@
-// The pipeline_exporter page: live stage cards, the event log, error groups, batch history
-// and a payload viewer — one module per concern, put together here. After the stream's
+// The pipeline_exporter page: live stage cards, the event log, error groups, batch history,
+// alerts and a payload viewer — one module per concern, put together here. After the stream's
 // snapshot the page is driven by the stream alone (rows, then `stage` and `batch` messages);
 // it asks the API only for what the user asks for, when another batch is shown, and for the
 // error groups at most every 10 s. Every text from the database is inserted as text
 // (dom.js), never as HTML. This module keeps only what is shown: the pipeline, the live
 // batch, and the past batch viewed.
 
+import { AlertsPanel } from './alerts.js';
 import { Api, getJson } from './api.js';
 import { Cards } from './cards.js';
 import { BatchControl } from './control.js';
@@ -35,6 +36,7 @@ class Page {
     this.errors = new ErrorGroupsPanel(this.api, openEvent);
     this.history = new BatchHistory(this.api, (id) => this.viewBatch(id));
     this.control = new BatchControl(this.api, info.control);
+    this.alerts = new AlertsPanel(this.api, info.alerts);
     this.stream = new Stream(info.eventTypes, {
       onSnapshot: (snap) => this.onSnapshot(snap),
       onEvent: (ev) => this.onEvent(ev),
@@ -156,6 +158,7 @@ class Page {
     url.searchParams.set('pipeline', name);
     history.replaceState(null, '', url);
     this.history.load(true);
+    this.alerts.load();
     this.stream.open(name);  // its snapshot shows the live batch
   }
 

@@ -1,0 +1,49 @@
+// What the browser tests share: a free port, starting a server the test owns (the exporter,
+// Alertmanager) and waiting until it answers, stopping it, and Debian's Chromium.
+
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import { chromium } from 'playwright-core';
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const p = srv.address().port;
+      srv.close(() => resolve(p));
+    });
+  });
+}
+
+// Starts `binary` with `args` in `cwd` and waits until GET `readyUrl` answers 200 (with
+// `headers`); the process's stderr is kept for failure messages (`proc.log()`).
+export async function startServer(binary, args, { cwd, readyUrl, headers = {}, what }) {
+  const proc = spawn(binary, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  proc.stderr.on('data', (d) => { log += d; });
+  proc.log = () => log;
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`${what} exited (${proc.exitCode}): ${log}`);
+    try {
+      const r = await fetch(readyUrl, { headers });
+      if (r.status === 200) return proc;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) throw new Error(`${what} did not answer ${readyUrl}: ${log}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function stopServer(proc) {
+  if (!proc || proc.exitCode !== null) return;
+  await new Promise((resolve) => { proc.once('exit', resolve); proc.kill('SIGTERM'); });
+}
+
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: process.env.PE_CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
