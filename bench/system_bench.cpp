@@ -190,6 +190,55 @@ void ReplayAndMemory(std::int64_t replay_rows) {
   std::fflush(stdout);
 }
 
+// One pipeline of 10 stages whose files are spread over `workers` GPUs (64 is the default
+// max_workers): the scrape with every worker series, its size and latency.
+void ScrapeWithWorkers(int workers, int scrapes) {
+  std::printf("\n## /metrics with workers: 1 pipeline, 10 stages x %d workers\n\n", workers);
+  std::printf(
+      "| worker series | scrape size | new connection median / p99 | keep-alive + gzip |\n"
+      "|---|---|---|---|\n");
+  TempDir dir;
+  const std::string db = dir.File("events.db");
+  EnsureEventTable("sqlite3://db=" + db, "log");
+  {
+    soci::session sql("sqlite3://db=" + db);
+    soci::transaction tx(sql);
+    sql << "INSERT INTO log (batchId, eventType) VALUES (1, 'batch_start')";
+    for (int s = 0; s < 10; ++s) {
+      std::string values;
+      for (int w = 0; w < workers * 4; ++w) {
+        values += std::string(w ? "," : "") + "(1,'stage_" + std::to_string(s) + "','" +
+                  (w % 17 == 0 ? "error" : "file_complete") + "','f" + std::to_string(w) +
+                  ".wav','10.0." + std::to_string(w % workers / 256) + "." +
+                  std::to_string(w % workers % 256) + "'," + std::to_string(100 + w) + ")";
+      }
+      sql << "INSERT INTO log (batchId, stage, eventType, fileName, gpuIp, durationMs) VALUES " +
+                 values;
+    }
+    tx.commit();
+  }
+  auto p = StartExporter(
+      dir,
+      "pipelines:\n  - name: gpus\n    database: \"sqlite3://db=" + db + "\"\n    table: log\n",
+      "exporter.log");
+  WaitUntil([&] { return LastEventId(p->port(), "gpus") >= 1 + 10.0 * workers * 4; },
+            std::chrono::seconds(60));
+  ScrapeLatency(p->port(), "/metrics", 20);  // warm up
+  const std::string body = HttpGet(p->port(), "/metrics").body;
+  std::size_t series = 0;
+  for (std::size_t at = body.find("\npipeline_worker_"); at != std::string::npos;
+       at = body.find("\npipeline_worker_", at + 1)) {
+    ++series;
+  }
+  const Latency plain = ScrapeLatency(p->port(), "/metrics", scrapes);
+  const Latency gzip = KeepAliveScrapeLatency(p->port(), "/metrics", scrapes, true);
+  p->Terminate();
+  std::printf("| %zu | %.0f KB | %.2f / %.2f ms | %.2f / %.2f ms |\n", series,
+              static_cast<double>(body.size()) / 1024, plain.median_ms, plain.p99_ms,
+              gzip.median_ms, gzip.p99_ms);
+  std::fflush(stdout);
+}
+
 void ScrapeAtScale(const std::vector<std::int64_t>& sizes, int scrapes) {
   std::printf("\n## /metrics latency, 10 pipelines x 20 stages (200 stage series), SQLite\n\n");
   std::printf(
@@ -595,7 +644,10 @@ int main(int argc, char** argv) {
       quick ? std::vector<std::int64_t>{10'000}
             : std::vector<std::int64_t>{10'000, 100'000, 1'000'000};
   if (only.empty() || only == "replay") ReplayAndMemory(quick ? 50'000 : 1'000'000);
-  if (only.empty() || only == "scrape") ScrapeAtScale(sizes, quick ? 100 : 1000);
+  if (only.empty() || only == "scrape") {
+    ScrapeAtScale(sizes, quick ? 100 : 1000);
+    ScrapeWithWorkers(64, quick ? 100 : 1000);
+  }
   if (only.empty() || only == "poll") PollCost(quick ? 50 : 200);
   if (only.empty() || only == "load") Load(quick ? 3 : 30);
   if (only.empty() || only == "endpoints") {

@@ -28,6 +28,7 @@
 #include "exporter/http/sse_clients_collector.h"
 #include "exporter/http/sse_hub.h"
 #include "exporter/http/stream_handler.h"
+#include "exporter/http/workers_handler.h"
 #include "exporter/process/process_collector.h"
 #include "exporter/source/database.h"
 #include "exporter/source/demo_scenario.h"
@@ -94,6 +95,7 @@ struct ExporterApp::Impl {
   std::unique_ptr<AlertsHandler> alerts;
   std::unique_ptr<SilenceHandler> silence;
   std::unique_ptr<StreamHandler> stream;
+  std::unique_ptr<WorkersHandler> workers;
   std::unique_ptr<MetricsHandler> metrics;
   std::unique_ptr<HealthHandler> health;
   std::unique_ptr<PageHandler> page;
@@ -152,6 +154,7 @@ ExporterApp::ExporterApp(Config config, Flags flags, const Clock& clock)
   m.control = std::make_unique<ControlHandler>(
       *m.registry, ControlOptions{m.config.control.enabled, m.config.control.token});
   m.event = std::make_unique<EventHandler>(*m.registry);
+  m.workers = std::make_unique<WorkersHandler>(*m.registry);
   SilenceBackend silence_backend;
   if (!m.config.web.alertmanager_url.empty()) {
     // Validated by the configuration loader.
@@ -213,6 +216,7 @@ ExporterApp::ExporterApp(Config config, Flags flags, const Clock& clock)
   m.server->Handle("ingest", "/api/events",
                    Route{{}, [&m](const HttpRequest& r) { return m.ingest->Post(r); }, {}});
   m.server->HandlePrefix("event", "/api/events/", get(m.event.get()));
+  m.server->Handle("workers", "/api/workers", get(m.workers.get()));
   m.server->Handle("alerts", "/api/alerts", get(m.alerts.get()));
   m.server->Handle("silence", "/api/alerts/silence",
                    Route{{}, [&m](const HttpRequest& r) { return m.silence->Post(r); }, {}});

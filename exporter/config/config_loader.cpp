@@ -145,10 +145,10 @@ std::vector<double> ReadBuckets(const Reader& r, const YAML::Node& node, const s
 }
 
 PipelineConfig ReadPipeline(const Reader& r, const YAML::Node& node, const std::string& key) {
-  r.CheckKeys(
-      node, key,
-      {"name", "database", "table", "control_table", "poll_interval", "replay", "baseline_batches",
-       "max_stages", "stages", "gap_grace_period", "eta_window", "max_batches"});
+  r.CheckKeys(node, key,
+              {"name", "database", "table", "control_table", "poll_interval", "replay",
+               "baseline_batches", "max_stages", "stages", "gap_grace_period", "eta_window",
+               "max_batches", "max_workers", "max_substages"});
   PipelineConfig p;
   if (!node["name"]) Fail(key + ".name", "is required");
   p.spec.name = r.Label(node["name"], key + ".name");
@@ -191,6 +191,14 @@ PipelineConfig ReadPipeline(const Reader& r, const YAML::Node& node, const std::
   if (node["max_batches"]) {
     p.spec.max_batches_kept =
         static_cast<std::size_t>(r.Int(node["max_batches"], key + ".max_batches", 2, 100000));
+  }
+  if (node["max_workers"]) {
+    p.spec.max_workers =
+        static_cast<std::size_t>(r.Int(node["max_workers"], key + ".max_workers", 1, 1000));
+  }
+  if (node["max_substages"]) {
+    p.spec.max_substages =
+        static_cast<std::size_t>(r.Int(node["max_substages"], key + ".max_substages", 1, 1000));
   }
   if (const auto stages = node["stages"]) {
     const std::string sk = key + ".stages";

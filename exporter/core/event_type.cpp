@@ -4,17 +4,20 @@ namespace pipeline_exporter {
 namespace {
 
 constexpr std::array<std::string_view, kEventTypeCount> kNames = {
-    "batch_start",    "batch_complete", "batch_failed", "stage_start",   "stage_progress",
-    "stage_complete", "stage_failed",   "file_start",   "file_complete", "error",
-    "warning",        "info",           "batch_paused", "batch_resumed", "batch_canceled",
+    "batch_start",       "batch_complete", "batch_failed",   "stage_start",
+    "stage_progress",    "stage_complete", "stage_failed",   "file_start",
+    "file_complete",     "error",          "warning",        "info",
+    "batch_paused",      "batch_resumed",  "batch_canceled", "substage_start",
+    "substage_complete",
 };
 
 constexpr std::array<EventType, kEventTypeCount> kAll = {
-    EventType::kBatchStart,  EventType::kBatchComplete, EventType::kBatchFailed,
-    EventType::kStageStart,  EventType::kStageProgress, EventType::kStageComplete,
-    EventType::kStageFailed, EventType::kFileStart,     EventType::kFileComplete,
-    EventType::kError,       EventType::kWarning,       EventType::kInfo,
-    EventType::kBatchPaused, EventType::kBatchResumed,  EventType::kBatchCanceled,
+    EventType::kBatchStart,    EventType::kBatchComplete,    EventType::kBatchFailed,
+    EventType::kStageStart,    EventType::kStageProgress,    EventType::kStageComplete,
+    EventType::kStageFailed,   EventType::kFileStart,        EventType::kFileComplete,
+    EventType::kError,         EventType::kWarning,          EventType::kInfo,
+    EventType::kBatchPaused,   EventType::kBatchResumed,     EventType::kBatchCanceled,
+    EventType::kSubstageStart, EventType::kSubstageComplete,
 };
 
 }  // namespace
@@ -36,10 +39,16 @@ bool RequiresStage(EventType type) {
     case EventType::kStageFailed:
     case EventType::kFileStart:
     case EventType::kFileComplete:
+    case EventType::kSubstageStart:
+    case EventType::kSubstageComplete:
       return true;
     default:
       return false;
   }
+}
+
+bool RequiresSubStage(EventType type) {
+  return type == EventType::kSubstageStart || type == EventType::kSubstageComplete;
 }
 
 bool RequiresFileName(EventType type) {

@@ -25,9 +25,11 @@ enum class EventType : std::uint8_t {
   kBatchPaused,
   kBatchResumed,
   kBatchCanceled,
+  kSubstageStart,
+  kSubstageComplete,
 };
 
-inline constexpr std::size_t kEventTypeCount = 15;
+inline constexpr std::size_t kEventTypeCount = 17;
 
 // The wire name as stored in the eventType column, e.g. "stage_start".
 std::string_view EventTypeName(EventType type);
@@ -35,8 +37,11 @@ std::string_view EventTypeName(EventType type);
 // Exact, case-sensitive match against the closed set; nullopt for anything else.
 std::optional<EventType> ParseEventType(std::string_view name);
 
-// True for types that must name a stage (stage_* and file_*).
+// True for types that must name a stage (stage_*, substage_* and file_*).
 bool RequiresStage(EventType type);
+
+// True for substage_start and substage_complete, which must name a sub-stage.
+bool RequiresSubStage(EventType type);
 
 // True for file_start and file_complete, which must name a file.
 bool RequiresFileName(EventType type);

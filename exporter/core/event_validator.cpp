@@ -36,6 +36,15 @@ Validation ValidateEvent(const StageEvent& event) {
   } else if (RequiresStage(*type)) {
     return Reject(InvalidReason::kMissingStage);
   }
+  if (RequiresSubStage(*type)) {
+    if (!event.sub_stage || event.sub_stage->empty()) {
+      return Reject(InvalidReason::kMissingSubStage);
+    }
+    if (!IsValidUtf8(*event.sub_stage)) return Reject(InvalidReason::kInvalidUtf8);
+    if (event.sub_stage->size() > kMaxSubStageLength || HasControlCharacter(*event.sub_stage)) {
+      return Reject(InvalidReason::kInvalidSubStage);
+    }
+  }
   if (RequiresFileName(*type) && (!event.file_name || event.file_name->empty())) {
     return Reject(InvalidReason::kMissingFileName);
   }
@@ -47,6 +56,11 @@ Validation ValidateEvent(const StageEvent& event) {
     return Reject(InvalidReason::kInvalidDuration);
   }
   return Validation{type, std::nullopt};
+}
+
+bool IsValidWorker(const std::optional<std::string>& gpu_ip) {
+  return gpu_ip && !gpu_ip->empty() && gpu_ip->size() <= kMaxWorkerLength && IsValidUtf8(*gpu_ip) &&
+         !HasControlCharacter(*gpu_ip);
 }
 
 }  // namespace pipeline_exporter

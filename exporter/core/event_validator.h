@@ -1,6 +1,7 @@
 #pragma once
 // Row validation (SPEC §8): decides, from one row alone, whether it may change the state.
-// Rules that depend on the state (too_many_stages) are checked by PipelineState.
+// Rules that depend on the state (too_many_stages, too_many_substages) are checked by
+// PipelineState.
 // Pure functions; thread-safe.
 
 #include <optional>
@@ -17,6 +18,9 @@ inline constexpr std::int64_t kMaxFileCount = 1'000'000'000;
 inline constexpr std::int64_t kMaxDurationMs = 30LL * 24 * 3600 * 1000;
 // Matches the column width of `stage` in the migrations.
 inline constexpr std::size_t kMaxStageLength = 64;
+// The same for `subStage` and `gpuIp` (the worker).
+inline constexpr std::size_t kMaxSubStageLength = 64;
+inline constexpr std::size_t kMaxWorkerLength = 64;
 
 struct Validation {
   std::optional<EventType> type;        // set when the row is valid
@@ -24,5 +28,9 @@ struct Validation {
 };
 
 Validation ValidateEvent(const StageEvent& event);
+
+// Whether `gpu_ip` may be a `worker` label value: non-empty, valid UTF-8, at most 64 bytes, no
+// control character. A row with another gpuIp is still applied, but attributed to no worker.
+bool IsValidWorker(const std::optional<std::string>& gpu_ip);
 
 }  // namespace pipeline_exporter

@@ -6,7 +6,8 @@ namespace {
 constexpr std::array<std::string_view, kInvalidReasonCount> kNames = {
     "unknown_event_type", "missing_stage",   "missing_file_name", "invalid_count",
     "invalid_duration",   "invalid_stage",   "invalid_utf8",      "invalid_timestamp",
-    "invalid_batch_id",   "too_many_stages",
+    "invalid_batch_id",   "too_many_stages", "missing_substage",  "invalid_substage",
+    "too_many_substages",
 };
 
 constexpr std::array<InvalidReason, kInvalidReasonCount> kAll = {
@@ -15,6 +16,8 @@ constexpr std::array<InvalidReason, kInvalidReasonCount> kAll = {
     InvalidReason::kInvalidDuration,  InvalidReason::kInvalidStage,
     InvalidReason::kInvalidUtf8,      InvalidReason::kInvalidTimestamp,
     InvalidReason::kInvalidBatchId,   InvalidReason::kTooManyStages,
+    InvalidReason::kMissingSubStage,  InvalidReason::kInvalidSubStage,
+    InvalidReason::kTooManySubStages,
 };
 
 }  // namespace

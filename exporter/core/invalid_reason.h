@@ -19,9 +19,12 @@ enum class InvalidReason : std::uint8_t {
   kInvalidTimestamp,
   kInvalidBatchId,
   kTooManyStages,
+  kMissingSubStage,   // substage_* without subStage
+  kInvalidSubStage,   // longer than 64 bytes, or a control character
+  kTooManySubStages,  // past max_substages in its stage's run
 };
 
-inline constexpr std::size_t kInvalidReasonCount = 10;
+inline constexpr std::size_t kInvalidReasonCount = 13;
 
 // The label value, e.g. "unknown_event_type".
 std::string_view InvalidReasonName(InvalidReason reason);

@@ -51,4 +51,11 @@ void AddHistogram(prometheus::MetricFamily& family, LabelPairs labels, const His
   }
 }
 
+void AddSummary(prometheus::MetricFamily& family, LabelPairs labels, std::uint64_t count,
+                double sum) {
+  auto& m = AddMetric(family, labels);
+  m.summary.sample_count = count;
+  m.summary.sample_sum = sum;
+}
+
 }  // namespace pipeline_exporter

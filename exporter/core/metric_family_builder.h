@@ -23,5 +23,8 @@ prometheus::MetricFamily MakeFamily(std::string name, std::string help, promethe
 void AddGauge(prometheus::MetricFamily& family, LabelPairs labels, double value);
 void AddCounter(prometheus::MetricFamily& family, LabelPairs labels, double value);
 void AddHistogram(prometheus::MetricFamily& family, LabelPairs labels, const HistogramData& h);
+// A summary of its count and sum only (no quantiles).
+void AddSummary(prometheus::MetricFamily& family, LabelPairs labels, std::uint64_t count,
+                double sum);
 
 }  // namespace pipeline_exporter

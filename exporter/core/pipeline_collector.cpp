@@ -164,6 +164,56 @@ std::vector<MetricFamily> PipelineCollector::Render(const std::vector<PipelineSn
   }
   out.push_back(std::move(durations));
 
+  // Workers (bounded by max_workers per pipeline, the rest under worker="other").
+  std::size_t worker_series = 0;
+  for (const auto& p : ps) {
+    for (const auto& s : p.stages) worker_series += s.workers.size();
+  }
+  MetricFamily worker_completed =
+      MakeFamily("pipeline_worker_files_completed_total",
+                 "Distinct files completed per stage and worker (gpuIp), since start.",
+                 MetricType::Counter, worker_series);
+  MetricFamily worker_failed =
+      MakeFamily("pipeline_worker_files_failed_total",
+                 "Distinct files failed per stage and worker (gpuIp), since start.",
+                 MetricType::Counter, worker_series);
+  MetricFamily worker_duration =
+      MakeFamily("pipeline_worker_file_duration_seconds",
+                 "Processing time of the files a worker completed in a stage (sum and count).",
+                 MetricType::Summary, worker_series);
+  for (const auto& p : ps) {
+    for (const auto& s : p.stages) {
+      for (const WorkerTotals& w : s.workers) {
+        const LabelPairs labels = {
+            {"pipeline", p.name}, {"pipeline_stage", s.id}, {"worker", w.worker}};
+        AddCounter(worker_completed, labels, static_cast<double>(w.files_completed));
+        AddCounter(worker_failed, labels, static_cast<double>(w.files_failed));
+        AddSummary(worker_duration, labels, w.duration_count, w.duration_sum_seconds);
+      }
+    }
+  }
+  out.push_back(std::move(worker_completed));
+  out.push_back(std::move(worker_failed));
+  out.push_back(std::move(worker_duration));
+  out.push_back(PipelineCounter(
+      ps, "pipeline_exporter_worker_overflow_events_total",
+      "Events counted under worker=\"other\" because the pipeline already had max_workers workers.",
+      [](const PipelineSnapshot& p) { return p.worker_overflow_events_total; }));
+
+  MetricFamily substage = MakeFamily(
+      "pipeline_substage_duration_seconds",
+      "Duration of each sub-stage's latest run in the current batch (to now while processing).",
+      MetricType::Gauge);
+  for (const auto& p : ps) {
+    for (const auto& s : p.stages) {
+      for (const SubStageSnapshot& sub : s.sub_stages) {
+        AddGauge(substage, {{"pipeline", p.name}, {"pipeline_stage", s.id}, {"substage", sub.id}},
+                 sub.duration_seconds);
+      }
+    }
+  }
+  out.push_back(std::move(substage));
+
   MetricFamily info =
       MakeFamily("pipeline_batch_info", "Always 1: identifies the current batch of the pipeline.",
                  MetricType::Gauge);

@@ -19,6 +19,24 @@
 
 namespace pipeline_exporter {
 
+// One sub-stage of a stage's run in the batch shown.
+struct SubStageSnapshot {
+  std::string id;
+  StageStatus status = StageStatus::kProcessing;
+  std::optional<double> start_timestamp_seconds;
+  std::optional<double> end_timestamp_seconds;  // nullopt while processing
+  double duration_seconds = 0;                  // to now while processing
+};
+
+// A worker's since-start counters in one stage (the pipeline_worker_* metrics).
+struct WorkerTotals {
+  std::string worker;  // a gpuIp, or "other" past max_workers
+  std::uint64_t files_completed = 0;
+  std::uint64_t files_failed = 0;
+  double duration_sum_seconds = 0;
+  std::uint64_t duration_count = 0;
+};
+
 struct StageSnapshot {
   std::string id;
   std::string title;
@@ -32,12 +50,14 @@ struct StageSnapshot {
   double eta_seconds = 0;
   double last_event_timestamp_seconds = 0;
   double typical_duration_seconds = 0;
-  double throughput_per_second = 0;  // over the ETA window; 0 while unknown
+  double throughput_per_second = 0;          // over the ETA window; 0 while unknown
+  std::vector<SubStageSnapshot> sub_stages;  // first-seen order
   // Since start (all batches read).
   std::array<std::uint64_t, kEventTypeCount> events_total{};
   std::uint64_t files_completed_total = 0;
   std::uint64_t files_failed_total = 0;
   HistogramData file_duration;
+  std::vector<WorkerTotals> workers;  // catalog order, those seen in this stage
 };
 
 struct BatchSnapshot {
@@ -63,6 +83,7 @@ struct PipelineSnapshot {
   std::uint64_t batches_canceled_total = 0;  // changes into canceled
   std::array<std::uint64_t, kControlActionCount> control_requests_total{};  // rows read
   std::array<std::uint64_t, kInvalidReasonCount> invalid_events_total{};
+  std::uint64_t worker_overflow_events_total = 0;  // events attributed to worker="other"
   TailStats tail;
 };
 

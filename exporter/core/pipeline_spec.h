@@ -24,6 +24,8 @@ struct PipelineSpec {
   std::size_t baseline_batches = 10;
   std::int64_t eta_window_ms = 5 * 60 * 1000;
   std::size_t max_batches_kept = 500;  // older batches are forgotten (still in the database)
+  std::size_t max_workers = 64;        // gpuIp values with their own series; more → "other"
+  std::size_t max_substages = 32;      // per stage; more are rejected (too_many_substages)
   std::vector<double> histogram_buckets = DefaultHistogramBuckets();
 };
 

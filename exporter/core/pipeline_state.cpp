@@ -20,10 +20,20 @@ double Median(std::vector<double> v) {
   return v.size() % 2 == 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2.0;
 }
 
+WorkerFigures& FiguresOf(std::vector<std::pair<std::size_t, WorkerFigures>>& list,
+                         std::size_t index, std::int64_t window_ms) {
+  for (auto& [i, figures] : list) {
+    if (i == index) return figures;
+  }
+  return list.emplace_back(index, WorkerFigures(window_ms)).second;
+}
+
 }  // namespace
 
 PipelineState::PipelineState(PipelineSpec spec)
-    : spec_(std::move(spec)), catalog_(spec_.stages, spec_.max_stages) {
+    : spec_(std::move(spec)),
+      catalog_(spec_.stages, spec_.max_stages),
+      worker_catalog_(spec_.max_workers) {
   stage_counters_.resize(catalog_.size());
   for (auto& c : stage_counters_) c.file_duration = HistogramData(spec_.histogram_buckets);
 }
@@ -45,6 +55,16 @@ std::optional<InvalidReason> PipelineState::Apply(const StageEvent& event) {
     }
     while (stage_counters_.size() < catalog_.size()) {
       stage_counters_.emplace_back().file_duration = HistogramData(spec_.histogram_buckets);
+    }
+    if (RequiresSubStage(type)) {
+      // The cap is per stage run: a sub-stage the run knows is always accepted.
+      const auto held = batches_.find(event.batch_id);
+      const StageState* stage =
+          held == batches_.end() ? nullptr : held->second.FindStage(*stage_index);
+      if (stage && !stage->AcceptsSubStage(*event.sub_stage, spec_.max_substages)) {
+        ++invalid_[static_cast<std::size_t>(InvalidReason::kTooManySubStages)];
+        return InvalidReason::kTooManySubStages;
+      }
     }
   }
 
@@ -72,11 +92,27 @@ std::optional<InvalidReason> PipelineState::Apply(const StageEvent& event) {
   }
   if (ErrorGroups::IsError(event.event_type)) batch.AddError(event);
   if (stage_index) {
-    const StageChange sc = batch.Stage(*stage_index).Apply(event, type);
+    // Rows without a valid gpuIp are attributed to no worker.
+    std::optional<std::size_t> worker;
+    if (IsValidWorker(event.gpu_ip)) {
+      worker = worker_catalog_.IndexOf(*event.gpu_ip);
+      if (*worker == worker_catalog_.other_index()) ++worker_overflow_events_;
+    }
+    const StageChange sc = batch.Stage(*stage_index).Apply(event, type, worker);
     StageCounters& c = stage_counters_[*stage_index];
     if (sc.file_completed) ++c.files_completed;
     if (sc.file_failed) ++c.files_failed;
     if (sc.file_duration_seconds) c.file_duration.Observe(*sc.file_duration_seconds);
+    if (worker) {
+      if (worker_totals_.size() < catalog_.size()) worker_totals_.resize(catalog_.size());
+      WorkerFigures& w = FiguresOf(worker_totals_[*stage_index], *worker, spec_.eta_window_ms);
+      w.Seen(event.timestamp_ms);
+      if (sc.file_completed) {
+        w.AddCompleted(event.timestamp_ms, +1);
+        if (sc.file_duration_seconds) w.AddDuration(*sc.file_duration_seconds);
+      }
+      if (sc.file_failed) w.AddFailed(event.timestamp_ms, +1);
+    }
   }
   const std::optional<std::int64_t> current_before = current_batch_id_;
   SelectCurrent(batch, run_start_before);
@@ -230,6 +266,7 @@ PipelineSnapshot PipelineState::Counters(std::int64_t now_ms) const {
   snap.batches_canceled_total = batches_canceled_;
   snap.control_requests_total = control_requests_;
   snap.invalid_events_total = invalid_;
+  snap.worker_overflow_events_total = worker_overflow_events_;
   if (!typical_cache_) typical_cache_ = TypicalDurations();
   const std::vector<double>& typical = *typical_cache_;
   snap.stages.reserve(catalog_.size());
@@ -246,6 +283,13 @@ PipelineSnapshot PipelineState::Counters(std::int64_t now_ms) const {
     s.progress_ratio = kNaN;
     s.eta_seconds = kNaN;
     s.last_event_timestamp_seconds = kNaN;
+    if (i < worker_totals_.size()) {
+      for (const auto& [index, w] : worker_totals_[i]) {
+        s.workers.push_back({worker_catalog_.Name(index), static_cast<std::uint64_t>(w.completed()),
+                             static_cast<std::uint64_t>(w.failed()), w.duration_sum(),
+                             w.duration_count()});
+      }
+    }
     snap.stages.push_back(std::move(s));
   }
   return snap;
@@ -278,7 +322,45 @@ void PipelineState::FillBatch(PipelineSnapshot& snap, const BatchState* batch,
     s.eta_seconds = st->EtaSeconds(now_ms).value_or(kNaN);
     s.throughput_per_second = st->ThroughputPerSecond(now_ms).value_or(0);
     if (st->last_event_ms()) s.last_event_timestamp_seconds = Seconds(*st->last_event_ms());
+    for (const SubStageState& sub : st->sub_stages()) {
+      SubStageSnapshot ss;
+      ss.id = sub.id();
+      ss.status = sub.status();
+      if (sub.start_ms()) ss.start_timestamp_seconds = Seconds(*sub.start_ms());
+      if (sub.end_ms()) ss.end_timestamp_seconds = Seconds(*sub.end_ms());
+      ss.duration_seconds = sub.DurationSeconds(now_ms);
+      s.sub_stages.push_back(std::move(ss));
+    }
   }
+}
+
+std::vector<WorkerRow> PipelineState::Workers(std::int64_t now_ms,
+                                              std::optional<std::int64_t> batch_id) const {
+  std::vector<WorkerRow> rows;
+  if (!batch_id) batch_id = current_batch_id_;
+  const BatchState* current = batch_id ? FindBatch(*batch_id) : nullptr;
+  for (std::size_t i = 0; i < worker_totals_.size(); ++i) {
+    const StageState* stage = current ? current->FindStage(i) : nullptr;
+    for (const auto& [index, total] : worker_totals_[i]) {
+      WorkerRow row;
+      row.stage = catalog_.stages()[i].id;
+      row.worker = worker_catalog_.Name(index);
+      row.total = total.View(now_ms);
+      row.batch.failure_ratio = kNaN;
+      if (stage) {
+        for (const auto& [batch_index, figures] : stage->workers()) {
+          if (batch_index == index) row.batch = figures.View(now_ms);
+        }
+        // Silent: it worked on this stage in this run (or before it) and has gone quiet.
+        const auto last =
+            row.batch.last_event_ms ? row.batch.last_event_ms : row.total.last_event_ms;
+        row.silent = stage->status() == StageStatus::kProcessing && last &&
+                     now_ms - *last >= WorkerRow::kSilentAfterMs;
+      }
+      rows.push_back(std::move(row));
+    }
+  }
+  return rows;
 }
 
 PipelineSnapshot PipelineState::Snapshot(std::int64_t now_ms) const {

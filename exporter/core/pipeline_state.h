@@ -21,6 +21,8 @@
 #include "exporter/core/pipeline_spec.h"
 #include "exporter/core/stage_catalog.h"
 #include "exporter/core/stage_event.h"
+#include "exporter/core/worker_catalog.h"
+#include "exporter/core/worker_figures.h"
 
 namespace pipeline_exporter {
 
@@ -40,6 +42,12 @@ class PipelineState {
   PipelineSnapshot Snapshot(std::int64_t now_ms) const;
   // The same, with the gauges describing `batch_id` instead; nullopt when not held.
   std::optional<PipelineSnapshot> SnapshotOfBatch(std::int64_t batch_id, std::int64_t now_ms) const;
+
+  // Every worker of every stage (catalog orders): its figures in the latest run of `batch_id`
+  // (the current batch when not given; zeros when not held) and since start
+  // (GET /api/workers, the stats of a batch).
+  std::vector<WorkerRow> Workers(std::int64_t now_ms,
+                                 std::optional<std::int64_t> batch_id = std::nullopt) const;
 
   // The batches held, newest first by the start of their latest run, those whose run
   // started before `before_run_start_id` when given; at most `limit`.
@@ -90,6 +98,10 @@ class PipelineState {
   std::uint64_t batches_canceled_ = 0;
   std::array<std::uint64_t, kControlActionCount> control_requests_{};
   std::array<std::uint64_t, kInvalidReasonCount> invalid_{};
+  WorkerCatalog worker_catalog_;
+  // Since start, per stage: (worker index, figures) in first-seen order.
+  std::vector<std::vector<std::pair<std::size_t, WorkerFigures>>> worker_totals_;
+  std::uint64_t worker_overflow_events_ = 0;
   // Batches forgotten to stay under max_batches_kept, the newest few thousand. Their rows
   // still count; they are held again only from a new run's batch_start.
   std::unordered_set<std::int64_t> forgotten_;

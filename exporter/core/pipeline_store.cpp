@@ -98,6 +98,11 @@ std::optional<std::int64_t> PipelineStore::OldestRunStartId() const {
   return state_.OldestRunStartId();
 }
 
+std::vector<WorkerRow> PipelineStore::Workers(std::optional<std::int64_t> batch_id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return state_.Workers(clock_.Now(), batch_id);
+}
+
 double PipelineStore::TypicalBatchDurationSeconds() const {
   std::lock_guard lock(mu_);
   return state_.TypicalBatchDurationSeconds();

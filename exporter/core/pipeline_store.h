@@ -55,6 +55,9 @@ class PipelineStore {
   std::vector<BatchSummary> History(std::optional<std::int64_t> before_run_start_id,
                                     std::size_t limit) const;
   std::optional<std::int64_t> OldestRunStartId() const;
+  // See PipelineState::Workers.
+  std::vector<WorkerRow> Workers(std::optional<std::int64_t> batch_id = std::nullopt) const;
+
   // See PipelineState::TypicalBatchDurationSeconds.
   double TypicalBatchDurationSeconds() const;
   // True when the batch's rows have been read (it is held, or was and was forgotten).

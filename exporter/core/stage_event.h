@@ -27,8 +27,9 @@ inline CappedText WholeText(std::string text) {
 struct StageEvent {
   std::int64_t id = 0;
   std::int64_t batch_id = 0;
-  std::string stage;       // empty when the column is NULL
-  std::string event_type;  // raw column text; validated by ValidateEvent
+  std::string stage;                     // empty when the column is NULL
+  std::optional<std::string> sub_stage;  // substage_* events (migration 002's subStage)
+  std::string event_type;                // raw column text; validated by ValidateEvent
   std::optional<std::string> file_name;
   std::optional<std::string> gpu_ip;
   std::optional<std::int64_t> total_files;

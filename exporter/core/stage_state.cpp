@@ -19,15 +19,52 @@ std::uint64_t HashFileName(std::string_view name) {
 
 }  // namespace
 
+WorkerFigures& StageState::Worker(std::size_t index) {
+  for (auto& [i, figures] : workers_) {
+    if (i == index) return figures;
+  }
+  return workers_.emplace_back(index, WorkerFigures(eta_window_ms_)).second;
+}
+
+void StageState::Uncount(std::uint16_t index, bool completed, std::int64_t ts_ms) {
+  // A file is counted only for a worker already in workers_: found, never added (adding
+  // could move the figures Apply holds a pointer to).
+  for (auto& [i, w] : workers_) {
+    if (i != index) continue;
+    if (completed) {
+      w.AddCompleted(ts_ms, -1);
+    } else {
+      w.AddFailed(ts_ms, -1);
+    }
+    return;
+  }
+}
+
+void StageState::EndSubStages(StageStatus status, std::int64_t ts_ms) {
+  for (SubStageState& sub : sub_stages_) sub.EndWithStage(status, ts_ms);
+}
+
+bool StageState::AcceptsSubStage(const std::string& id, std::size_t max_sub_stages) const {
+  if (sub_stages_.size() < max_sub_stages) return true;
+  for (const SubStageState& sub : sub_stages_) {
+    if (sub.id() == id) return true;
+  }
+  return false;
+}
+
 void StageState::MarkProcessing() {
   if (status_ == StageStatus::kPending) status_ = StageStatus::kProcessing;
 }
 
-StageChange StageState::Apply(const StageEvent& event, EventType type) {
+StageChange StageState::Apply(const StageEvent& event, EventType type,
+                              std::optional<std::size_t> worker) {
   // A stage started again after it ended is being re-run: the new run starts from nothing.
   if (type == EventType::kStageStart && Ended()) *this = StageState(eta_window_ms_);
   StageChange change;
   const std::int64_t ts = event.timestamp_ms;
+  WorkerFigures* w = worker ? &Worker(*worker) : nullptr;
+  const std::uint16_t worker_index = worker ? static_cast<std::uint16_t>(*worker) : kNoWorker;
+  if (w) w->Seen(ts);
   const std::int64_t done_before = Done();
   if (!first_event_ms_ || ts < *first_event_ms_) first_event_ms_ = ts;
   if (!last_event_ms_ || ts > *last_event_ms_) last_event_ms_ = ts;
@@ -49,6 +86,7 @@ StageChange StageState::Apply(const StageEvent& event, EventType type) {
       status_ = StageStatus::kComplete;
       ended_with_batch_ = false;
       end_ms_ = ts;
+      EndSubStages(status_, ts);
       if (event.total_files) total_ = event.total_files;
       if (event.processed_files) final_processed_ = *event.processed_files;
       if (event.failed_files) final_failed_ = *event.failed_files;
@@ -57,7 +95,19 @@ StageChange StageState::Apply(const StageEvent& event, EventType type) {
       status_ = StageStatus::kFailed;
       ended_with_batch_ = false;
       end_ms_ = ts;
+      EndSubStages(status_, ts);
       break;
+    case EventType::kSubstageStart:
+    case EventType::kSubstageComplete: {
+      MarkProcessing();
+      SubStageState* sub = nullptr;
+      for (SubStageState& s : sub_stages_) {
+        if (s.id() == *event.sub_stage) sub = &s;
+      }
+      if (!sub) sub = &sub_stages_.emplace_back(*event.sub_stage);
+      sub->Apply(type, ts);
+      break;
+    }
     case EventType::kFileStart: {
       MarkProcessing();
       started_.try_emplace(HashFileName(*event.file_name), ts);
@@ -67,14 +117,21 @@ StageChange StageState::Apply(const StageEvent& event, EventType type) {
       MarkProcessing();
       const std::uint64_t key = HashFileName(*event.file_name);
       // The latest outcome of a file wins: a retried file that now succeeded is no
-      // longer failed, and a file completed twice counts once.
-      failed_.erase(key);
-      if (completed_.insert(key).second) {
+      // longer failed, and a file completed twice counts once (for its first worker).
+      if (const auto f = failed_.find(key); f != failed_.end()) {
+        Uncount(f->second, /*completed=*/false, ts);
+        failed_.erase(f);
+      }
+      if (completed_.emplace(key, worker_index).second) {
         change.file_completed = true;
         if (event.duration_ms) {
           change.file_duration_seconds = static_cast<double>(*event.duration_ms) / 1000.0;
         } else if (auto it = started_.find(key); it != started_.end() && ts >= it->second) {
           change.file_duration_seconds = static_cast<double>(ts - it->second) / 1000.0;
+        }
+        if (w) {
+          w->AddCompleted(ts, +1);
+          if (change.file_duration_seconds) w->AddDuration(*change.file_duration_seconds);
         }
       }
       started_.erase(key);
@@ -84,9 +141,13 @@ StageChange StageState::Apply(const StageEvent& event, EventType type) {
       if (event.file_name && !event.file_name->empty()) {
         MarkProcessing();
         const std::uint64_t key = HashFileName(*event.file_name);
-        completed_.erase(key);
+        if (const auto c = completed_.find(key); c != completed_.end()) {
+          Uncount(c->second, /*completed=*/true, ts);
+          completed_.erase(c);
+        }
         started_.erase(key);
-        change.file_failed = failed_.insert(key).second;
+        change.file_failed = failed_.emplace(key, worker_index).second;
+        if (change.file_failed && w) w->AddFailed(ts, +1);
       }
       break;
     default:
@@ -105,16 +166,18 @@ void StageState::EndWithBatch(BatchStatus outcome, std::int64_t ts_ms) {
                                                 : StageStatus::kFailed;
   ended_with_batch_ = true;
   end_ms_ = ts_ms;
+  EndSubStages(status_, ts_ms);
 }
 
 void StageState::Compact() {
   checkpoint_processed_ = processed();
   checkpoint_failed_ = failed();
   // Swapped with empty ones, not cleared: clear() keeps the bucket arrays allocated.
-  std::unordered_set<std::uint64_t>().swap(completed_);
-  std::unordered_set<std::uint64_t>().swap(failed_);
+  std::unordered_map<std::uint64_t, std::uint16_t>().swap(completed_);
+  std::unordered_map<std::uint64_t, std::uint16_t>().swap(failed_);
   std::unordered_map<std::uint64_t, std::int64_t>().swap(started_);
   window_.Clear();
+  for (auto& [index, figures] : workers_) figures.Compact();
 }
 
 std::int64_t StageState::processed() const {

@@ -1,20 +1,23 @@
 #pragma once
 // The derived state of one stage within one batch's latest run (SPEC §3): status, totals,
-// distinct processed/failed files, checkpoints, timing and recent throughput. A stage_start
-// after the stage ended starts a new run of the stage, which restarts every figure. File
-// names are kept as 64-bit hashes, so memory per file is small and independent of the
-// name's length.
-// Not thread-safe; owned by its BatchState.
+// distinct processed/failed files, checkpoints, timing and recent throughput, its workers'
+// figures (each file counted for the worker of its latest outcome) and its sub-stages. A
+// stage_start after the stage ended starts a new run of the stage, which restarts every figure.
+// File names are kept as 64-bit hashes, so memory per file is small and independent of the name's
+// length. Not thread-safe; owned by its BatchState.
 
 #include <cstdint>
 #include <optional>
 #include <unordered_map>
-#include <unordered_set>
+#include <utility>
+#include <vector>
 
 #include "exporter/core/event_type.h"
 #include "exporter/core/stage_event.h"
 #include "exporter/core/stage_status.h"
+#include "exporter/core/sub_stage_state.h"
 #include "exporter/core/throughput_window.h"
+#include "exporter/core/worker_figures.h"
 
 namespace pipeline_exporter {
 
@@ -30,8 +33,14 @@ class StageState {
   explicit StageState(std::int64_t eta_window_ms)
       : eta_window_ms_(eta_window_ms), window_(eta_window_ms) {}
 
-  // `event` has passed ValidateEvent and belongs to this stage; `type` is its parsed type.
-  StageChange Apply(const StageEvent& event, EventType type);
+  // `event` has passed ValidateEvent and belongs to this stage; `type` is its parsed type;
+  // `worker` is the index (WorkerCatalog) of its gpuIp when it names a valid one.
+  StageChange Apply(const StageEvent& event, EventType type,
+                    std::optional<std::size_t> worker = std::nullopt);
+
+  // Whether a substage_* event naming `id` fits under `max_sub_stages` (it is known already,
+  // or there is room for one more in this run).
+  bool AcceptsSubStage(const std::string& id, std::size_t max_sub_stages) const;
 
   // The batch reached an outcome (complete or failed) at `ts_ms`: a stage still processing
   // ends with it, and one that ended with the batch before follows a corrected outcome.
@@ -55,9 +64,19 @@ class StageState {
   std::optional<double> ThroughputPerSecond(std::int64_t now_ms) const {
     return window_.PerSecond(now_ms);
   }
+  // The run's workers (catalog index → figures), in first-seen order.
+  const std::vector<std::pair<std::size_t, WorkerFigures>>& workers() const { return workers_; }
+  // The run's sub-stages, in first-seen order.
+  const std::vector<SubStageState>& sub_stages() const { return sub_stages_; }
 
  private:
+  static constexpr std::uint16_t kNoWorker = 0xFFFF;
+
   void MarkProcessing();
+  WorkerFigures& Worker(std::size_t index);
+  // The file counted for worker `index` (kNoWorker: none) leaves that worker's tally.
+  void Uncount(std::uint16_t index, bool completed, std::int64_t ts_ms);
+  void EndSubStages(StageStatus status, std::int64_t ts_ms);
   std::int64_t Done() const { return processed() + failed(); }
 
   bool Ended() const {
@@ -72,14 +91,17 @@ class StageState {
   std::int64_t checkpoint_failed_ = 0;
   std::optional<std::int64_t> final_processed_;
   std::optional<std::int64_t> final_failed_;
-  std::unordered_set<std::uint64_t> completed_;
-  std::unordered_set<std::uint64_t> failed_;
+  // File hash → the worker it is counted for (kNoWorker when its row named none).
+  std::unordered_map<std::uint64_t, std::uint16_t> completed_;
+  std::unordered_map<std::uint64_t, std::uint16_t> failed_;
   std::unordered_map<std::uint64_t, std::int64_t> started_;  // file hash → file_start ms
   std::optional<std::int64_t> stage_start_ms_;
   std::optional<std::int64_t> first_event_ms_;
   std::optional<std::int64_t> end_ms_;
   std::optional<std::int64_t> last_event_ms_;
   ThroughputWindow window_;
+  std::vector<std::pair<std::size_t, WorkerFigures>> workers_;
+  std::vector<SubStageState> sub_stages_;
 };
 
 }  // namespace pipeline_exporter

@@ -104,7 +104,57 @@ Json StageJson(const StageSnapshot& s, std::size_t order) {
                           ? Json(IsoTime(std::llround(s.last_event_timestamp_seconds * 1000)))
                           : Json(nullptr);
   st["typicalDurationSeconds"] = Number(s.typical_duration_seconds);
+  Json subs = Json::array();
+  for (const SubStageSnapshot& sub : s.sub_stages) {
+    auto at = [](const std::optional<double>& seconds) {
+      return seconds ? Json(IsoTime(std::llround(*seconds * 1000))) : Json(nullptr);
+    };
+    subs.push_back({{"id", sub.id},
+                    {"status", StageStatusName(sub.status)},
+                    {"start", at(sub.start_timestamp_seconds)},
+                    {"end", at(sub.end_timestamp_seconds)},
+                    {"durationSeconds", sub.duration_seconds}});
+  }
+  st["subStages"] = std::move(subs);
   return st;
+}
+
+namespace {
+
+Json WorkerFiguresJson(const WorkerFiguresView& v) {
+  Json j;
+  j["filesCompleted"] = v.completed;
+  j["filesFailed"] = v.failed;
+  j["failureRatio"] = Number(v.failure_ratio);
+  j["filesPerSecond"] = Optional(v.per_second);
+  j["medianDurationSeconds"] = Optional(v.median_duration_seconds);
+  j["lastSeen"] = v.last_event_ms ? Json(IsoTime(*v.last_event_ms)) : Json(nullptr);
+  return j;
+}
+
+}  // namespace
+
+Json BatchWorkersJson(const std::vector<WorkerRow>& rows) {
+  Json out = Json::array();
+  for (const WorkerRow& row : rows) {
+    if (row.batch.completed + row.batch.failed == 0) continue;
+    Json j;
+    j["stage"] = row.stage;
+    j["worker"] = row.worker;
+    j.update(WorkerFiguresJson(row.batch));
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+Json WorkerRowJson(const WorkerRow& row) {
+  Json j;
+  j["stage"] = row.stage;
+  j["worker"] = row.worker;
+  j["batch"] = WorkerFiguresJson(row.batch);
+  j["sinceStart"] = WorkerFiguresJson(row.total);
+  j["silent"] = row.silent;
+  return j;
 }
 
 Json SnapshotJson(const PipelineSnapshot& p) {

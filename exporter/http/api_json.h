@@ -15,6 +15,7 @@
 #include "exporter/core/iso_time.h"
 #include "exporter/core/pipeline_snapshot.h"
 #include "exporter/core/stage_event.h"
+#include "exporter/core/worker_figures.h"
 
 namespace pipeline_exporter {
 
@@ -29,6 +30,12 @@ Json BatchJson(const BatchSnapshot& batch);
 // One control request (a batch's control history, POST /api/batch/{id}/control's answer).
 Json ControlJson(const ControlRequest& request);
 Json StageJson(const StageSnapshot& stage, std::size_t order);
+// One worker of one stage (GET /api/workers): its figures in the current batch ("batch") and
+// since start ("sinceStart").
+Json WorkerRowJson(const WorkerRow& row);
+// The workers of one batch's run (GET /api/batch/{id}/stats): each worker that finished a file
+// of it, per stage, with its figures in that run.
+Json BatchWorkersJson(const std::vector<WorkerRow>& rows);
 
 // One event without payloads; `invalid` names the reason when the row is rejected.
 Json EventJson(const StageEvent& event);

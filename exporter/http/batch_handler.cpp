@@ -37,13 +37,19 @@ void BatchHandler::Get(const HttpRequest& r, HttpStream& out) const {
 
 HttpResponse BatchHandler::Stats(const ApiPipeline& p, std::int64_t batch_id) const {
   std::optional<PipelineSnapshot> snap = p.store->SnapshotOfBatch(batch_id);
-  if (!snap) {
+  std::vector<WorkerRow> workers;
+  if (snap) {
+    workers = p.store->Workers(batch_id);
+  } else {
     const PipelineState state = FoldBatchRun(p.store->spec(), *p.runs, batch_id);
     snap = state.SnapshotOfBatch(batch_id, p.store->Now());
     if (!snap) return HttpResponse::JsonError(404, "no such batch", std::to_string(batch_id));
     snap->tail = p.store->Tail();
+    workers = state.Workers(p.store->Now(), batch_id);
   }
-  return JsonResponse(Dump(SnapshotJson(*snap)));
+  Json body = SnapshotJson(*snap);
+  body["workers"] = BatchWorkersJson(workers);
+  return JsonResponse(Dump(body));
 }
 
 HttpResponse BatchHandler::Logs(const HttpRequest& r, const ApiPipeline& p,

@@ -1,9 +1,9 @@
 #include "exporter/http/control_handler.h"
 
-#include "exporter/core/utf8.h"
 #include "exporter/http/api_json.h"
 #include "exporter/http/api_params.h"
 #include "exporter/http/bearer_token.h"
+#include "exporter/http/json_body.h"
 
 namespace pipeline_exporter {
 
@@ -39,14 +39,7 @@ HttpResponse ControlHandler::Post(const HttpRequest& r) const {
     return HttpResponse::JsonError(400, "invalid action", "one of pause, resume, cancel");
   }
   std::string reason;
-  if (const auto it = body.find("reason"); it != body.end() && !it->is_null()) {
-    if (!it->is_string()) return HttpResponse::JsonError(400, "invalid reason", "a string");
-    reason = it->get<std::string>();
-    if (reason.size() > kMaxReason || !IsValidUtf8(reason)) {
-      return HttpResponse::JsonError(
-          400, "invalid reason", "UTF-8 text of at most " + std::to_string(kMaxReason) + " bytes");
-    }
-  }
+  if (!OptionalTextField(body, "reason", kMaxReason, &reason, &error)) return error;
 
   const auto status = p->store->StatusOf(*batch_id);
   if (!status) {

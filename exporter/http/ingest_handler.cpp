@@ -11,8 +11,9 @@ namespace {
 
 const std::set<std::string>& IngestFields() {
   static const std::set<std::string> kFields = {
-      "batchId",        "stage",       "eventType",  "fileName",       "gpuIp",    "totalFiles",
-      "processedFiles", "failedFiles", "durationMs", "requestPayload", "response", "errorMessage"};
+      "batchId",    "stage",          "eventType",   "fileName",   "gpuIp",
+      "totalFiles", "processedFiles", "failedFiles", "durationMs", "requestPayload",
+      "response",   "errorMessage",   "subStage"};
   return kFields;
 }
 
@@ -66,9 +67,9 @@ std::optional<StageEvent> ReadItem(const Json& item, std::string* why) {
   };
   std::optional<std::string> stage;
   if (!text("stage", stage) || !text("fileName", row.file_name) || !text("gpuIp", row.gpu_ip) ||
-      !text("errorMessage", row.error_message) || !number("totalFiles", row.total_files) ||
-      !number("processedFiles", row.processed_files) || !number("failedFiles", row.failed_files) ||
-      !number("durationMs", row.duration_ms)) {
+      !text("subStage", row.sub_stage) || !text("errorMessage", row.error_message) ||
+      !number("totalFiles", row.total_files) || !number("processedFiles", row.processed_files) ||
+      !number("failedFiles", row.failed_files) || !number("durationMs", row.duration_ms)) {
     return std::nullopt;
   }
   row.stage = stage.value_or("");

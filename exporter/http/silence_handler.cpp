@@ -1,7 +1,7 @@
 #include "exporter/http/silence_handler.h"
 
-#include "exporter/core/utf8.h"
 #include "exporter/http/api_json.h"
+#include "exporter/http/json_body.h"
 
 namespace pipeline_exporter {
 namespace {
@@ -43,15 +43,7 @@ HttpResponse SilenceHandler::Post(const HttpRequest& r) const {
     return HttpResponse::JsonError(400, "invalid durationSeconds", duration_rule);
   }
   std::string comment;
-  if (const auto it = body.find("comment"); it != body.end() && !it->is_null()) {
-    if (!it->is_string()) return HttpResponse::JsonError(400, "invalid comment", "a string");
-    comment = it->get<std::string>();
-    if (comment.size() > kMaxComment || !IsValidUtf8(comment)) {
-      return HttpResponse::JsonError(
-          400, "invalid comment",
-          "UTF-8 text of at most " + std::to_string(kMaxComment) + " bytes");
-    }
-  }
+  if (!OptionalTextField(body, "comment", kMaxComment, &comment, &error)) return error;
   if (comment.find_first_not_of(" \t\r\n") == std::string::npos) comment = kDefaultComment;
 
   const std::string& pipeline = p->store->name();

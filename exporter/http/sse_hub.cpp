@@ -68,9 +68,22 @@ bool SameBatchFigures(const BatchSnapshot& a, const BatchSnapshot& b) {
          (a.control.empty() || a.control.back().id == b.control.back().id);
 }
 
+bool SameSubStages(const std::vector<SubStageSnapshot>& a, const std::vector<SubStageSnapshot>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i].id != b[i].id || a[i].status != b[i].status ||
+        a[i].start_timestamp_seconds != b[i].start_timestamp_seconds ||
+        a[i].end_timestamp_seconds != b[i].end_timestamp_seconds) {
+      return false;
+    }
+  }
+  return true;
+}
+
 bool SameStageFigures(const StageSnapshot& a, const StageSnapshot& b) {
   return a.id == b.id && a.status == b.status && a.total == b.total && a.processed == b.processed &&
-         a.failed == b.failed && a.duration_seconds.has_value() == b.duration_seconds.has_value();
+         a.failed == b.failed && a.duration_seconds.has_value() == b.duration_seconds.has_value() &&
+         SameSubStages(a.sub_stages, b.sub_stages);
 }
 
 }  // namespace

@@ -71,6 +71,13 @@ void Database::Open(Slot& slot) {
     next_connect_ms_ = clock_.Now() + backoff_ms_;
     throw;
   }
+  // A table made by migration 001 alone has no subStage column: select NULL in its place.
+  try {
+    *slot.session << "SELECT subStage FROM " + table_ + " WHERE 1 = 0";
+    has_sub_stage_ = true;
+  } catch (const std::exception&) {
+    has_sub_stage_ = false;
+  }
   std::lock_guard lock(mu_);
   backoff_ms_ = 0;
   next_connect_ms_ = 0;

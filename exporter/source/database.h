@@ -7,6 +7,7 @@
 // passed, so an unreachable database is asked at most once per backoff step, whoever asks.
 // Thread-safe; borrows the Clock, which must outlive it; non-copyable.
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -49,6 +50,9 @@ class Database {
   Database& operator=(const Database&) = delete;
 
   SqlDialect dialect() const { return dialect_; }
+  // Whether the table has migration 002's subStage column, as found by the latest connect
+  // (false before the first).
+  bool has_sub_stage() const { return has_sub_stage_.load(); }
   const std::string& table() const { return table_; }
 
   // Runs `work(session, cache)` on a session of `role`, opened if needed. `cache` is the
@@ -90,6 +94,7 @@ class Database {
   std::vector<std::unique_ptr<Slot>> slots_;  // [0] is the tail's
   std::int64_t next_connect_ms_ = 0;
   std::int64_t backoff_ms_ = 0;
+  std::atomic<bool> has_sub_stage_{false};
 };
 
 }  // namespace pipeline_exporter

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <ctime>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 namespace pipeline_exporter {
 namespace {
@@ -37,6 +38,29 @@ constexpr std::array<const char*, 5> kErrors = {
 };
 
 constexpr std::int64_t kPauseBetweenBatchesMs = 5000;
+
+// Six GPU workers share the files; one fails far more often than the others, and one goes
+// silent in every other batch once a third of the files are taken (its files go elsewhere).
+constexpr int kWorkers = 6;
+constexpr int kFlakyWorker = 3;   // 10.0.3.14
+constexpr int kSilentWorker = 5;  // 10.0.3.16
+
+// Sub-stages of the phases that have them, in order; each covers an equal share of the files.
+struct DemoSubStages {
+  const char* stage;
+  std::array<const char*, 3> ids;
+};
+constexpr std::array<DemoSubStages, 2> kSubStages = {{
+    {"stt", {"load_model", "transcribe", "align"}},
+    {"llm1", {"prompt", "generate", "validate"}},
+}};
+
+const DemoSubStages* SubStagesOf(const char* stage) {
+  for (const auto& s : kSubStages) {
+    if (std::string_view(s.stage) == stage) return &s;
+  }
+  return nullptr;
+}
 
 std::string Today(std::int64_t now_ms) {
   const std::time_t t = static_cast<std::time_t>(now_ms / 1000);
@@ -97,7 +121,11 @@ void DemoScenario::ProcessFile(std::size_t k, int file, bool retry, std::vector<
   const DemoStage& st = kStages[k];
   StageRun& run = runs_[k];
   const std::string name = FileName(file);
-  const std::string gpu = "10.0.3." + std::to_string(11 + file % 4);
+  int worker = file % kWorkers;
+  if (worker == kSilentWorker && batch_number_ % 2 == 0 && file * 3 >= files_) {
+    worker = file % (kWorkers - 1);
+  }
+  const std::string gpu = "10.0.3." + std::to_string(11 + worker);
   StageEvent begin = Row("file_start", k);
   begin.file_name = name;
   begin.gpu_ip = gpu;
@@ -105,7 +133,8 @@ void DemoScenario::ProcessFile(std::size_t k, int file, bool retry, std::vector<
 
   std::lognormal_distribution<double> took(std::log(st.mean_ms), 0.35);
   const auto duration = static_cast<std::int64_t>(took(rng_));
-  const bool fails = !retry && std::uniform_real_distribution<double>(0, 1)(rng_) < 0.015;
+  const double failure_rate = worker == kFlakyWorker ? 0.12 : 0.01;
+  const bool fails = !retry && std::uniform_real_distribution<double>(0, 1)(rng_) < failure_rate;
   if (fails) {
     StageEvent err = Row("error", k);
     err.file_name = name;
@@ -164,12 +193,28 @@ void DemoScenario::StepStage(std::size_t k, double seconds, std::vector<StageEve
     out.push_back(std::move(start));
   }
   run.budget += kStages[k].files_per_second * speed_ * seconds;
+  const DemoSubStages* subs = SubStagesOf(kStages[k].id);
   while (run.budget >= 1 && run.next_file < available) {
     run.budget -= 1;
+    if (subs) {
+      // The sub-stage a file falls in: the previous one completes when the next begins.
+      const auto n = static_cast<int>(subs->ids.size());
+      const int part = run.next_file * n / files_;
+      if (run.next_file == 0 || part != (run.next_file - 1) * n / files_) {
+        if (run.next_file > 0) {
+          StageEvent end = Row("substage_complete", k);
+          end.sub_stage = subs->ids[static_cast<std::size_t>(part - 1)];
+          out.push_back(std::move(end));
+        }
+        StageEvent begin = Row("substage_start", k);
+        begin.sub_stage = subs->ids[static_cast<std::size_t>(part)];
+        out.push_back(std::move(begin));
+      }
+    }
     ProcessFile(k, run.next_file++, false, out);
     if (run.next_file % 97 == 0) {
       StageEvent warn = Row("warning", k);
-      warn.gpu_ip = "10.0.3." + std::to_string(11 + run.next_file % 4);
+      warn.gpu_ip = "10.0.3." + std::to_string(11 + run.next_file % (kWorkers - 1));
       warn.error_message = "GPU memory above 90% on worker";
       out.push_back(std::move(warn));
     }
@@ -184,6 +229,11 @@ void DemoScenario::StepStage(std::size_t k, double seconds, std::vector<StageEve
   const bool upstream_done = k == 0 || runs_[k - 1].completed;
   if (run.next_file == files_ && run.retry_queue.empty() && upstream_done) {
     run.completed = true;
+    if (subs) {
+      StageEvent end = Row("substage_complete", k);
+      end.sub_stage = subs->ids.back();
+      out.push_back(std::move(end));
+    }
     StageEvent done = Row("stage_complete", k);
     done.total_files = files_;
     done.processed_files = run.processed;

@@ -1,8 +1,9 @@
 #pragma once
 // The demo's pipeline, simulated: an audio batch of a few hundred files flowing through ten
 // stages (file distribution → … → export), each stage working on files its predecessor
-// has finished, with checkpoints every 10 files, ~1.5 % errors, some retries, warnings and
-// request/response payloads; then a pause and the next batch. Honours pause, resume and
+// has finished, with checkpoints every 10 files, errors (~1 %, 12 % on one flaky worker of
+// six; another goes silent in every other batch), some retries, warnings, request/response
+// payloads and sub-stages in two phases; then a pause and the next batch. Honours pause, resume and
 // cancel requests (Control). Deterministic for a seed.
 // Pure (no I/O); not thread-safe; owned by DemoSimulator or a test.
 

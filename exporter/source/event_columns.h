@@ -22,10 +22,11 @@ enum class RowShape {
   kWithPayloads,  // plus requestPayload, response and errorMessage up to kPayloadCap
 };
 
-inline constexpr std::size_t kListColumnCount = 13;
+inline constexpr std::size_t kListColumnCount = 14;
 inline constexpr std::size_t kPayloadColumnCount = kListColumnCount + 6;
 
-// "id, batchId, …" for SELECT, timestamps as epoch milliseconds.
-std::string EventColumns(SqlDialect dialect, RowShape shape);
+// "id, batchId, …" for SELECT, timestamps as epoch milliseconds. `sub_stage`: the table has
+// migration 002's subStage column; without it the column is selected as NULL (same shape).
+std::string EventColumns(SqlDialect dialect, RowShape shape, bool sub_stage);
 
 }  // namespace pipeline_exporter

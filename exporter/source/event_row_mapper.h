@@ -49,10 +49,11 @@ StageEvent MapEventRow(const Cells& c, std::size_t columns) {
   e.timestamp_ms = integer(10).value_or(0);
   e.batch_metadata = text(11);
   e.error_message = text(12);
+  e.sub_stage = text(13);
   if (columns >= kPayloadColumnCount) {
-    e.request_payload = capped(13);
-    e.response = capped(15);
-    e.full_error_message = capped(17);
+    e.request_payload = capped(14);
+    e.response = capped(16);
+    e.full_error_message = capped(18);
   }
   return e;
 }

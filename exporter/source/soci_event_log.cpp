@@ -84,13 +84,22 @@ SociEventLog::SociEventLog(Database& db, std::string control_table)
   }
   control_columns_ =
       "id, batchId, action, requestedBy, reason, " + EpochMillisOf(db_.dialect(), "requestedAt");
-  list_columns_ = EventColumns(db_.dialect(), RowShape::kList);
-  payload_columns_ = EventColumns(db_.dialect(), RowShape::kWithPayloads);
-  insert_sql_ = "INSERT INTO " + db_.table() +
-                " (batchId, stage, eventType, fileName, gpuIp, totalFiles, processedFiles, "
-                "failedFiles, durationMs, requestPayload, response, errorMessage) VALUES (:b, "
-                ":s, :t, :f, :g, :tf, :pf, :ff, :d, :rq, :rs, :e)";
-  if (db_.dialect() == SqlDialect::kPostgresql) insert_sql_ += " RETURNING id";
+}
+
+std::string SociEventLog::Columns(RowShape shape) const {
+  return EventColumns(db_.dialect(), shape, db_.has_sub_stage());
+}
+
+std::string SociEventLog::InsertSql() const {
+  const bool sub_stage = db_.has_sub_stage();
+  std::string q = "INSERT INTO " + db_.table() +
+                  " (batchId, stage, eventType, fileName, gpuIp, totalFiles, processedFiles, "
+                  "failedFiles, durationMs, requestPayload, response, errorMessage" +
+                  (sub_stage ? ", subStage" : "") +
+                  ") VALUES (:b, :s, :t, :f, :g, :tf, :pf, :ff, :d, :rq, :rs, :e" +
+                  (sub_stage ? ", :ss" : "") + ")";
+  if (db_.dialect() == SqlDialect::kPostgresql) q += " RETURNING id";
+  return q;
 }
 
 std::vector<StageEvent> SociEventLog::ReadRun(const RunPage& page) {
@@ -129,7 +138,7 @@ std::vector<StageEvent> SociEventLog::ReadRun(const RunPage& page) {
       }
     }
     long long lim = static_cast<long long>(page.limit);
-    const std::string& columns = page.payloads ? payload_columns_ : list_columns_;
+    const std::string& columns = Columns(page.payloads ? RowShape::kWithPayloads : RowShape::kList);
     soci::rowset<StageEvent> rs =
         (sql.prepare << "SELECT " + columns + " FROM " + t +
                             " WHERE batchId = :b AND id >= :f AND id < :e ORDER BY id LIMIT :l",
@@ -142,9 +151,9 @@ std::vector<StageEvent> SociEventLog::ReadRun(const RunPage& page) {
 std::optional<StageEvent> SociEventLog::FindEvent(std::int64_t id) {
   return db_.With(Database::Role::kQuery, [&](soci::session& sql) -> std::optional<StageEvent> {
     long long i = id;
-    soci::rowset<StageEvent> rs =
-        (sql.prepare << "SELECT " + payload_columns_ + " FROM " + db_.table() + " WHERE id = :id",
-         soci::use(i, "id"));
+    soci::rowset<StageEvent> rs = (sql.prepare << "SELECT " + Columns(RowShape::kWithPayloads) +
+                                                      " FROM " + db_.table() + " WHERE id = :id",
+                                   soci::use(i, "id"));
     for (auto& e : rs) return std::move(e);
     return std::nullopt;
   });
@@ -185,7 +194,7 @@ LogPage SociEventLog::Search(const LogFilter& f) {
     std::string pattern = f.search ? ContainsPattern(*f.search) : "";
     std::string pattern2 = pattern;
     std::string q =
-        "SELECT " + list_columns_ + " FROM " + db_.table() + where + " AND id >= :floor";
+        "SELECT " + Columns(RowShape::kList) + " FROM " + db_.table() + where + " AND id >= :floor";
     if (!types.empty()) {
       q += " AND eventType IN (";
       for (std::size_t i = 0; i < types.size(); ++i) {
@@ -216,9 +225,9 @@ std::vector<StageEvent> SociEventLog::SelectList(const std::string& where_order_
   return db_.With(Database::Role::kQuery, [&](soci::session& sql) {
     long long bound = id;
     long long lim = static_cast<long long>(limit);
-    soci::rowset<StageEvent> rs =
-        (sql.prepare << "SELECT " + list_columns_ + " FROM " + db_.table() + where_order_limit,
-         soci::use(bound, "id"), soci::use(lim, "lim"));
+    soci::rowset<StageEvent> rs = (sql.prepare << "SELECT " + Columns(RowShape::kList) + " FROM " +
+                                                      db_.table() + where_order_limit,
+                                   soci::use(bound, "id"), soci::use(lim, "lim"));
     std::vector<StageEvent> out;
     for (auto& e : rs) out.push_back(std::move(e));
     return out;
@@ -246,7 +255,7 @@ std::vector<std::int64_t> SociEventLog::Append(const std::vector<StageEvent>& ro
       std::string type = r.event_type;
       Nullable<std::string> stage(r.stage.empty() ? std::nullopt
                                                   : std::optional<std::string>(r.stage)),
-          file(r.file_name), gpu(r.gpu_ip), error(r.error_message);
+          file(r.file_name), gpu(r.gpu_ip), error(r.error_message), sub_stage(r.sub_stage);
       Nullable<std::string> request = NullableText(r.request_payload),
                             response = NullableText(r.response);
       Nullable<long long> total(r.total_files), processed(r.processed_files),
@@ -265,10 +274,12 @@ std::vector<std::int64_t> SociEventLog::Append(const std::vector<StageEvent>& ro
       st.exchange(soci::use(request.value, request.ind));
       st.exchange(soci::use(response.value, response.ind));
       st.exchange(soci::use(error.value, error.ind));
+      const std::string insert_sql = InsertSql();
+      if (db_.has_sub_stage()) st.exchange(soci::use(sub_stage.value, sub_stage.ind));
       const bool returning = db_.dialect() == SqlDialect::kPostgresql;
       if (returning) st.exchange(soci::into(id));
       st.alloc();
-      st.prepare(insert_sql_);
+      st.prepare(insert_sql);
       st.define_and_bind();
       st.execute(true);
       if (!returning && !sql.get_last_insert_id(db_.table(), id)) {

@@ -21,6 +21,7 @@
 #include "exporter/core/log_search.h"
 #include "exporter/core/run_start_lister.h"
 #include "exporter/source/database.h"
+#include "exporter/source/event_columns.h"
 
 namespace pipeline_exporter {
 
@@ -55,10 +56,12 @@ class SociEventLog final : public BatchRunReader,
   std::vector<StageEvent> SelectList(const std::string& where_order_limit, std::int64_t id,
                                      std::size_t limit);
 
+  // The event columns and the INSERT, with or without subStage as the session found the
+  // table (call inside Database::Run, after the session is open).
+  std::string Columns(RowShape shape) const;
+  std::string InsertSql() const;
+
   Database& db_;
-  std::string list_columns_;
-  std::string payload_columns_;
-  std::string insert_sql_;
   std::string control_table_;
   std::string control_columns_;
 };

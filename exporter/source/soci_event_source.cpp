@@ -76,8 +76,6 @@ std::string GapWhere(const char* after, const std::vector<std::int64_t>& also_id
 }  // namespace
 
 SociEventSource::SociEventSource(Database& db) : db_(db) {
-  select_sql_ =
-      "SELECT " + EventColumns(db_.dialect(), RowShape::kList) + " FROM " + db_.table() + " WHERE ";
   // One round trip for the clock and for spotting a truncated or recreated table.
   now_sql_ =
       "SELECT " + NowEpochMillis(db_.dialect()) + ", (SELECT MAX(id) FROM " + db_.table() + ")";
@@ -90,6 +88,10 @@ FetchResult SociEventSource::FetchAfter(std::int64_t after_id,
                                         std::size_t limit) {
   FetchResult result;
   db_.Run(Database::Role::kTail, [&](soci::session& sql, std::unique_ptr<SessionCache>& cache) {
+    // Known once the session is open (Database::Open looked for the subStage column).
+    const std::string select_sql =
+        "SELECT " + EventColumns(db_.dialect(), RowShape::kList, db_.has_sub_stage()) + " FROM " +
+        db_.table() + " WHERE ";
     if (db_.dialect() == SqlDialect::kSqlite) {
       auto* backend = static_cast<soci::sqlite3_session_backend*>(sql.get_backend());
       sqlite3* db = backend->conn_;
@@ -104,7 +106,7 @@ FetchResult SociEventSource::FetchAfter(std::int64_t after_id,
         tail = static_cast<SqliteTail*>(cache.get());
       }
       if (!tail->st) {
-        const std::string q = select_sql_ + GapWhere("?1", also_ids) + " ORDER BY id LIMIT ?2";
+        const std::string q = select_sql + GapWhere("?1", also_ids) + " ORDER BY id LIMIT ?2";
         if (sqlite3_prepare_v2(db, q.c_str(), static_cast<int>(q.size()), &tail->st, nullptr) !=
             SQLITE_OK) {
           fail("preparing the tail query");
@@ -123,7 +125,7 @@ FetchResult SociEventSource::FetchAfter(std::int64_t after_id,
       }
       if (rc != SQLITE_DONE) fail("reading the event table");
     } else {
-      const std::string q = select_sql_ + GapWhere(":after", also_ids) + " ORDER BY id LIMIT :lim";
+      const std::string q = select_sql + GapWhere(":after", also_ids) + " ORDER BY id LIMIT :lim";
       if (also_ids.empty()) {
         // Prepared once per session: PostgreSQL then parses and plans it once.
         if (!cache) cache = std::make_unique<ServerTail>(sql, q);

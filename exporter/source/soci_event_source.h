@@ -26,7 +26,6 @@ class SociEventSource final : public EventSource, public ReplayLocator {
 
  private:
   Database& db_;
-  std::string select_sql_;  // up to WHERE
   std::string now_sql_;
 };
 

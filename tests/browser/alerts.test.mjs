@@ -10,12 +10,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { freePort, launchChromium, startServer, stopServer } from './harness.mjs';
+import { exporterBinary, freePort, launchChromium, startServer, stopServer } from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '..', '..');
-const binary = process.env.PE_EXPORTER_BINARY || path.join(repo, 'build', 'pipeline_exporter');
+const binary = exporterBinary;
 const alertmanagerBinary = process.env.PE_ALERTMANAGER || '/usr/bin/prometheus-alertmanager';
 
 let dir, port, amPort, exporter, alertmanager, browser;

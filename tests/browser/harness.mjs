@@ -3,7 +3,13 @@
 
 import { spawn } from 'node:child_process';
 import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+// The exporter under test: PE_EXPORTER_BINARY (set by ctest), else the default build's.
+export const exporterBinary = process.env.PE_EXPORTER_BINARY || path.join(repo, 'build', 'pipeline_exporter');
 
 export function freePort() {
   return new Promise((resolve, reject) => {

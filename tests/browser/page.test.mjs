@@ -9,11 +9,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, launchChromium, startServer, stopServer } from './harness.mjs';
+import { exporterBinary, freePort, launchChromium, startServer, stopServer } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
-const binary = process.env.PE_EXPORTER_BINARY || path.join(repo, 'build', 'pipeline_exporter');
+const binary = exporterBinary;
 const artifacts = process.env.PE_TEST_ARTIFACTS || path.join(repo, 'test-artifacts');
 
 let dir, db, port, exporter, browser;

@@ -26,7 +26,7 @@ const exporter = spawn(binary, ['--demo', `--web.listen-address=127.0.0.1:${port
   { cwd: dir, stdio: 'ignore' });
 const browser = await chromium.launch({ executablePath: process.env.PE_CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
 try {
-  const page = await browser.newPage({ viewport: { width: 1600, height: 1500 } });
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1900 } });
   for (let i = 0; ; ++i) {
     try { await page.goto(`http://127.0.0.1:${port}/`); break; } catch (e) { if (i > 100) throw e; await new Promise((r) => setTimeout(r, 100)); }
   }

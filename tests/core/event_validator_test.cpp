@@ -11,11 +11,34 @@ std::optional<InvalidReason> Check(const StageEvent& e) { return ValidateEvent(e
 
 TEST(EventValidatorTest, AcceptsEveryTypeOfTheClosedSet) {
   for (EventType t : AllEventTypes()) {
-    StageEvent e = Ev(1, 1, "stt", std::string(EventTypeName(t))).File("a.wav");
+    StageEvent e = Ev(1, 1, "stt", std::string(EventTypeName(t))).File("a.wav").Sub("align");
     const Validation v = ValidateEvent(e);
     EXPECT_FALSE(v.reason) << EventTypeName(t);
     EXPECT_EQ(v.type, t);
   }
+}
+
+TEST(EventValidatorTest, SubStageEventsNeedAStageAndAValidSubStage) {
+  EXPECT_EQ(Check(Ev(1, 1, "stt", "substage_start")), InvalidReason::kMissingSubStage);
+  EXPECT_EQ(Check(Ev(1, 1, "stt", "substage_complete").Sub("")), InvalidReason::kMissingSubStage);
+  EXPECT_EQ(Check(Ev(1, 1, "", "substage_start").Sub("align")), InvalidReason::kMissingStage);
+  EXPECT_EQ(Check(Ev(1, 1, "stt", "substage_start").Sub(std::string(65, 'a'))),
+            InvalidReason::kInvalidSubStage);
+  EXPECT_EQ(Check(Ev(1, 1, "stt", "substage_start").Sub("a\nb")), InvalidReason::kInvalidSubStage);
+  EXPECT_EQ(Check(Ev(1, 1, "stt", "substage_start").Sub("\xff")), InvalidReason::kInvalidUtf8);
+  EXPECT_FALSE(Check(Ev(1, 1, "stt", "substage_start").Sub(std::string(64, 'a'))));
+  // Other events may carry a subStage; it is not looked at.
+  EXPECT_FALSE(Check(Ev(1, 1, "stt", "info").Sub(std::string(100, 'a'))));
+}
+
+TEST(EventValidatorTest, AWorkerIsAValidLabelValueOrNone) {
+  EXPECT_TRUE(IsValidWorker(std::string("10.0.3.14")));
+  EXPECT_TRUE(IsValidWorker(std::string(64, 'a')));
+  EXPECT_FALSE(IsValidWorker(std::nullopt));
+  EXPECT_FALSE(IsValidWorker(std::string()));
+  EXPECT_FALSE(IsValidWorker(std::string(65, 'a')));
+  EXPECT_FALSE(IsValidWorker(std::string("gpu\x01")));
+  EXPECT_FALSE(IsValidWorker(std::string("\xc3")));
 }
 
 TEST(EventValidatorTest, RejectsUnknownTypesCaseSensitively) {

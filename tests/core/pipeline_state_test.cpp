@@ -402,3 +402,91 @@ TEST(PipelineStateTest, OldBatchesAreForgottenBeyondTheLimit) {
 
 }  // namespace
 }  // namespace pipeline_exporter
+
+namespace pipeline_exporter {
+namespace {
+
+const WorkerTotals* WorkerOf(const StageSnapshot& s, const std::string& worker) {
+  for (const auto& w : s.workers) {
+    if (w.worker == worker) return &w;
+  }
+  return nullptr;
+}
+
+TEST(PipelineStateWorkersTest, PastMaxWorkersTheRestAreOtherAndCounted) {
+  PipelineSpec spec = Spec();
+  spec.max_workers = 2;
+  PipelineState state(spec);
+  int id = 0;
+  for (const char* gpu : {"g1", "g2", "g3", "g4", "g1"}) {
+    ++id;
+    state.Apply(
+        Ev(id, 1, "stt", "file_complete", kT0 + id).File("f" + std::to_string(id)).Gpu(gpu));
+  }
+  state.Apply(Ev(++id, 1, "stt", "file_complete", kT0).File("x").Gpu("bad\x01"));  // no worker
+  const auto snap = state.Snapshot(kT0 + 100);
+  const StageSnapshot& stt = StageOf(snap, "stt");
+  ASSERT_EQ(stt.workers.size(), 3u);
+  EXPECT_EQ(WorkerOf(stt, "g1")->files_completed, 2u);
+  EXPECT_EQ(WorkerOf(stt, "g2")->files_completed, 1u);
+  EXPECT_EQ(WorkerOf(stt, "other")->files_completed, 2u);
+  EXPECT_FALSE(WorkerOf(stt, "g3"));
+  EXPECT_EQ(snap.worker_overflow_events_total, 2u);
+  EXPECT_EQ(stt.files_completed_total, 6u);  // the stage counts every file
+}
+
+TEST(PipelineStateWorkersTest, WorkersViewHasTheBatchAndSinceStartAndMarksTheSilent) {
+  PipelineState state(Spec());
+  state.Apply(Ev(1, 1, "", "batch_start", kT0));
+  state.Apply(Ev(2, 1, "stt", "stage_start", kT0));
+  state.Apply(Ev(3, 1, "stt", "file_complete", kT0 + 1000).File("a").Gpu("g1").Duration(3000));
+  state.Apply(Ev(4, 1, "stt", "error", kT0 + 1000).File("b").Gpu("g2"));
+  state.Apply(Ev(5, 1, "", "batch_complete", kT0 + 2000));
+  state.Apply(Ev(6, 2, "", "batch_start", kT0 + 3000));
+  state.Apply(Ev(7, 2, "stt", "stage_start", kT0 + 3000));
+  state.Apply(Ev(8, 2, "stt", "file_complete", kT0 + 4000).File("a").Gpu("g1"));
+  // g2 worked on batch 1 only; at 4 min it has been silent while stt is processing.
+  const auto rows = state.Workers(kT0 + 4 * 60'000);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].worker, "g1");
+  EXPECT_EQ(rows[0].batch.completed, 1);
+  EXPECT_EQ(rows[0].total.completed, 2);
+  EXPECT_DOUBLE_EQ(*rows[0].total.median_duration_seconds, 3.0);
+  EXPECT_EQ(rows[1].worker, "g2");
+  EXPECT_EQ(rows[1].batch.failed, 0);
+  EXPECT_TRUE(std::isnan(rows[1].batch.failure_ratio));
+  EXPECT_EQ(rows[1].total.failed, 1);
+  EXPECT_DOUBLE_EQ(rows[1].total.failure_ratio, 1.0);
+  EXPECT_TRUE(rows[0].silent);  // its last event is 4 min old too
+  EXPECT_TRUE(rows[1].silent);
+  EXPECT_FALSE(state.Workers(kT0 + 5000)[0].silent);
+  // Once the stage has ended nobody is silent.
+  state.Apply(Ev(9, 2, "stt", "stage_complete", kT0 + 5000));
+  EXPECT_FALSE(state.Workers(kT0 + 4 * 60'000)[1].silent);
+}
+
+TEST(PipelineStateSubStagesTest, AtMostMaxSubStagesPerStageRunTheRestRejected) {
+  PipelineSpec spec = Spec();
+  spec.max_substages = 2;
+  PipelineState state(spec);
+  EXPECT_FALSE(state.Apply(Ev(1, 1, "stt", "substage_start", kT0).Sub("a")));
+  EXPECT_FALSE(state.Apply(Ev(2, 1, "stt", "substage_start", kT0).Sub("b")));
+  EXPECT_EQ(state.Apply(Ev(3, 1, "stt", "substage_start", kT0).Sub("c")),
+            InvalidReason::kTooManySubStages);
+  EXPECT_FALSE(state.Apply(Ev(4, 1, "stt", "substage_complete", kT0 + 2000).Sub("a")));
+  EXPECT_FALSE(state.Apply(Ev(5, 1, "denoise", "substage_start", kT0).Sub("c")));  // per stage
+  const auto snap = state.Snapshot(kT0 + 3000);
+  const StageSnapshot& stt = StageOf(snap, "stt");
+  ASSERT_EQ(stt.sub_stages.size(), 2u);
+  EXPECT_EQ(stt.sub_stages[0].status, StageStatus::kComplete);
+  EXPECT_DOUBLE_EQ(stt.sub_stages[0].duration_seconds, 2.0);
+  EXPECT_EQ(stt.sub_stages[1].status, StageStatus::kProcessing);
+  EXPECT_DOUBLE_EQ(stt.sub_stages[1].duration_seconds, 3.0);
+  EXPECT_EQ(stt.status, StageStatus::kProcessing);
+  EXPECT_EQ(snap.invalid_events_total[static_cast<std::size_t>(InvalidReason::kTooManySubStages)],
+            1u);
+  EXPECT_EQ(stt.events_total[static_cast<std::size_t>(EventType::kSubstageStart)], 2u);
+}
+
+}  // namespace
+}  // namespace pipeline_exporter

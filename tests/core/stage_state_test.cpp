@@ -199,3 +199,81 @@ TEST_F(StageStateTest, CompactKeepsTheFigures) {
 
 }  // namespace
 }  // namespace pipeline_exporter
+
+namespace pipeline_exporter {
+namespace {
+
+class StageWorkersTest : public ::testing::Test {
+ protected:
+  void Apply(const StageEvent& e, std::optional<std::size_t> worker) {
+    stage_.Apply(e, *ParseEventType(e.event_type), worker);
+  }
+  const WorkerFigures* Of(std::size_t worker) const {
+    for (const auto& [i, w] : stage_.workers()) {
+      if (i == worker) return &w;
+    }
+    return nullptr;
+  }
+  StageState stage_{5 * 60 * 1000};
+};
+
+// A file counts once, for the worker of its latest outcome.
+TEST_F(StageWorkersTest, RetriesMoveAFileToTheWorkerOfItsLatestOutcome) {
+  Apply(Ev(1, 1, "stt", "error", kT0).File("a"), 0);              // fails on worker 0
+  Apply(Ev(2, 1, "stt", "file_complete", kT0 + 1).File("a"), 1);  // then completes on 1
+  Apply(Ev(3, 1, "stt", "file_complete", kT0 + 2).File("a"), 2);  // a duplicate on 2
+  Apply(Ev(4, 1, "stt", "error", kT0 + 3).File("b"), 0);
+  Apply(Ev(5, 1, "stt", "error", kT0 + 4).File("b"), 1);  // failed again: stays with 0
+  ASSERT_TRUE(Of(0) && Of(1) && Of(2));
+  EXPECT_EQ(Of(0)->completed(), 0);
+  EXPECT_EQ(Of(0)->failed(), 1);
+  EXPECT_EQ(Of(1)->completed(), 1);
+  EXPECT_EQ(Of(1)->failed(), 0);
+  EXPECT_EQ(Of(2)->completed(), 0);
+  EXPECT_EQ(Of(2)->last_event_ms(), kT0 + 2);
+  EXPECT_EQ(stage_.processed(), 1);
+  EXPECT_EQ(stage_.failed(), 1);
+  // A completed file that then fails leaves its worker's completed count.
+  Apply(Ev(6, 1, "stt", "error", kT0 + 5).File("a"), 2);
+  EXPECT_EQ(Of(1)->completed(), 0);
+  EXPECT_EQ(Of(2)->failed(), 1);
+}
+
+TEST_F(StageWorkersTest, RowsWithoutAWorkerCountForTheStageOnly) {
+  Apply(Ev(1, 1, "stt", "file_complete", kT0).File("a").Duration(2000), std::nullopt);
+  Apply(Ev(2, 1, "stt", "file_complete", kT0).File("b").Duration(4000), 0);
+  EXPECT_EQ(stage_.processed(), 2);
+  ASSERT_EQ(stage_.workers().size(), 1u);
+  EXPECT_EQ(Of(0)->completed(), 1);
+  EXPECT_DOUBLE_EQ(Of(0)->duration_sum(), 4.0);
+  // The file without a worker failing later takes nothing from anyone.
+  Apply(Ev(3, 1, "stt", "error", kT0).File("a"), std::nullopt);
+  EXPECT_EQ(Of(0)->completed(), 1);
+}
+
+TEST_F(StageWorkersTest, ANewRunOfTheStageRestartsItsWorkersAndSubStages) {
+  Apply(Ev(1, 1, "stt", "stage_start", kT0), std::nullopt);
+  Apply(Ev(2, 1, "stt", "substage_start", kT0).Sub("load"), std::nullopt);
+  Apply(Ev(3, 1, "stt", "file_complete", kT0).File("a"), 0);
+  Apply(Ev(4, 1, "stt", "stage_complete", kT0 + 1000), std::nullopt);
+  ASSERT_EQ(stage_.sub_stages().size(), 1u);
+  EXPECT_EQ(stage_.sub_stages()[0].status(), StageStatus::kComplete);  // ended with the stage
+  EXPECT_EQ(stage_.sub_stages()[0].end_ms(), kT0 + 1000);
+  Apply(Ev(5, 1, "stt", "stage_start", kT0 + 2000), std::nullopt);
+  EXPECT_TRUE(stage_.workers().empty());
+  EXPECT_TRUE(stage_.sub_stages().empty());
+}
+
+TEST_F(StageWorkersTest, SubStagesEndWithTheBatchAndTheCapCountsDistinctOnes) {
+  Apply(Ev(1, 1, "stt", "substage_start", kT0).Sub("a"), std::nullopt);
+  Apply(Ev(2, 1, "stt", "substage_start", kT0).Sub("b"), std::nullopt);
+  EXPECT_EQ(stage_.status(), StageStatus::kProcessing);
+  EXPECT_TRUE(stage_.AcceptsSubStage("a", 2));
+  EXPECT_FALSE(stage_.AcceptsSubStage("c", 2));
+  EXPECT_TRUE(stage_.AcceptsSubStage("c", 3));
+  stage_.EndWithBatch(BatchStatus::kCanceled, kT0 + 500);
+  EXPECT_EQ(stage_.sub_stages()[1].status(), StageStatus::kCanceled);
+}
+
+}  // namespace
+}  // namespace pipeline_exporter

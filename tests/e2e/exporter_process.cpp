@@ -138,4 +138,12 @@ int RunCommand(const std::string& command, std::string* output) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+std::string PromtoolCheckMetrics(const std::string& exposition, const std::string& path) {
+  std::ofstream(path) << exposition;
+  std::string out;
+  const int rc = RunCommand("promtool check metrics < " + path, &out);
+  if (rc == 127) return "promtool is not installed (Debian package prometheus): " + out;
+  return rc == 0 ? "" : "promtool: " + out;
+}
+
 }  // namespace pipeline_exporter

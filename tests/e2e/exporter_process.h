@@ -59,4 +59,8 @@ long ProcStatus(pid_t pid, const std::string& field);
 // Runs a shell command; returns its exit status and combined output.
 int RunCommand(const std::string& command, std::string* output);
 
+// `promtool check metrics` on an exposition (written to `path` first): "" when it passes,
+// else what promtool said (or that it is not installed).
+std::string PromtoolCheckMetrics(const std::string& exposition, const std::string& path);
+
 }  // namespace pipeline_exporter

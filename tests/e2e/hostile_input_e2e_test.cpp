@@ -89,12 +89,7 @@ class HostileInputTest : public ExporterHarness, public ::testing::TestWithParam
   }
 
   std::string PromtoolCheck(const std::string& text) {
-    const std::string file = dir_.File("scrape.prom");
-    std::ofstream(file) << text;
-    std::string out;
-    const int rc = RunCommand("promtool check metrics < " + file, &out);
-    if (rc == 127) return "promtool is not installed (Debian package prometheus): " + out;
-    return rc == 0 ? "" : "promtool: " + out;
+    return PromtoolCheckMetrics(text, dir_.File("scrape.prom"));
   }
 };
 

@@ -166,7 +166,7 @@ TEST_F(MonitoringLiveTest, EveryPanelQueryReturnsDataAndEveryRuleEvaluates) {
   }
 
   const auto rules = RuleQueries();
-  EXPECT_EQ(rules.size(), 19u);
+  EXPECT_EQ(rules.size(), 21u);
   for (const auto& q : rules) {
     const json j = Evaluate(q.expr);
     EXPECT_EQ(j.value("status", ""), "success")

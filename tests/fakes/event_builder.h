@@ -37,6 +37,14 @@ struct Ev {
     e.duration_ms = ms;
     return *this;
   }
+  Ev& Gpu(std::string worker) {
+    e.gpu_ip = std::move(worker);
+    return *this;
+  }
+  Ev& Sub(std::string sub_stage) {
+    e.sub_stage = std::move(sub_stage);
+    return *this;
+  }
   Ev& Meta(std::string json) {
     e.batch_metadata = std::move(json);
     return *this;

@@ -42,6 +42,22 @@ TEST(IngestHandlerTest, StoresValidEventsAllOrNothingAndNudgesTheTail) {
   EXPECT_EQ(h.Post(Post("{nope")).status, 400);
 }
 
+TEST(IngestHandlerTest, TakesWorkersAndSubStages) {
+  ApiFixture f(500, /*ingest=*/true);
+  IngestHandler h(f.registry(), f.clock(), IngestOptions{true, "t0ken", 10});
+  auto r =
+      h.Post(Post(R"([{"batchId":1,"stage":"stt","eventType":"substage_start","subStage":"align"},
+                          {"batchId":1,"stage":"stt","eventType":"file_complete","fileName":"a",
+                           "gpuIp":"10.0.0.7"}])"));
+  ASSERT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(f.log().FindEvent(1)->sub_stage, "align");
+  EXPECT_EQ(f.log().FindEvent(2)->gpu_ip, "10.0.0.7");
+  // A sub-stage event without its subStage is refused like any invalid row.
+  r = h.Post(Post(R"([{"batchId":1,"stage":"stt","eventType":"substage_complete"}])"));
+  ASSERT_EQ(r.status, 400);
+  EXPECT_EQ(ApiFixture::Json(r)["detail"][0]["error"], "missing_substage");
+}
+
 TEST(IngestHandlerTest, NeedsTheBearerToken) {
   ApiFixture f(500, true);
   IngestHandler h(f.registry(), f.clock(), IngestOptions{true, "t0ken", 10});

@@ -1,8 +1,9 @@
 // One truth, checked by property: random event logs — several batches, retries, duplicates,
 // stale and fresh checkpoints, final counts, outcome corrections, batch and stage re-runs,
-// batches ending with open stages, reused batch ids — are folded by the core, and every view
-// of every batch (history, with and without the fold holding it; stats; export's stats; the
-// current batch; the stream's snapshot; the metrics) must equal what a deliberately simple
+// batches ending with open stages, reused batch ids, files moving between workers, sub-stages
+// and their re-runs — are folded by the core, and every view of every batch (history, with
+// and without the fold holding it; stats; export's stats; the current batch; the stream's
+// snapshot; the workers; the metrics) must equal what a deliberately simple
 // reference implementation of the README's rules computes from the same log.
 
 #include <gtest/gtest.h>
@@ -40,8 +41,32 @@ const std::vector<std::string> kStages = {"a", "b", "c"};
 
 // ---- the reference: the README's rules, written as plainly as possible -------------------
 
+struct RefSub {
+  std::string status = "processing";
+  std::optional<std::int64_t> start_ms, end_ms;
+};
+
 struct RefStage {
   std::string status = "pending";
+  std::map<std::string, std::string> worker_of;  // file → the worker it counts for ("": none)
+  std::map<std::string, RefSub> subs;
+  std::vector<std::string> sub_order;
+  void EndSubs(const std::string& outcome, std::int64_t ts) {
+    for (auto& [id, sub] : subs) {
+      if (sub.status != "processing") continue;
+      sub.status = outcome;
+      sub.end_ms = sub.start_ms ? std::max(ts, *sub.start_ms) : ts;
+    }
+  }
+  // Files whose latest outcome is `what`, counted for `worker`.
+  std::int64_t CountFor(const std::string& worker, const char* what) const {
+    std::int64_t n = 0;
+    for (const auto& [f, o] : outcome) {
+      const auto w = worker_of.find(f);
+      n += o == what && w != worker_of.end() && w->second == worker ? 1 : 0;
+    }
+    return n;
+  }
   std::optional<std::int64_t> total;
   std::int64_t checkpoint_processed = 0, checkpoint_failed = 0;
   std::optional<std::int64_t> final_processed, final_failed;
@@ -88,6 +113,9 @@ struct Reference {
   std::int64_t complete_total = 0, failed_total = 0;
   std::map<std::pair<std::string, std::string>, std::int64_t> events_total;  // (stage, type)
   std::map<std::string, std::int64_t> files_completed_total, files_failed_total;
+  // (stage, worker) → since start
+  std::map<std::pair<std::string, std::string>, std::int64_t> worker_completed_total,
+      worker_failed_total;
 
   void Apply(const StageEvent& e) {
     ++events_total[{e.stage, e.event_type}];
@@ -125,6 +153,7 @@ struct Reference {
           s.status = outcome;
           s.ended_with_batch = true;
           s.end_ms = e.timestamp_ms;
+          s.EndSubs(outcome, e.timestamp_ms);
         }
       }
       return;
@@ -149,6 +178,7 @@ struct Reference {
       s.status = "complete";
       s.ended_with_batch = false;
       s.end_ms = e.timestamp_ms;
+      s.EndSubs("complete", e.timestamp_ms);
       if (e.total_files) s.total = e.total_files;
       if (e.processed_files) s.final_processed = e.processed_files;
       if (e.failed_files) s.final_failed = e.failed_files;
@@ -156,15 +186,39 @@ struct Reference {
       s.status = "failed";
       s.ended_with_batch = false;
       s.end_ms = e.timestamp_ms;
+      s.EndSubs("failed", e.timestamp_ms);
+    } else if (t == "substage_start" || t == "substage_complete") {
+      processing();
+      const std::string& id = *e.sub_stage;
+      if (!s.subs.count(id)) s.sub_order.push_back(id);
+      RefSub& sub = s.subs[id];
+      if (t == "substage_start") {
+        if (sub.status != "processing") sub = RefSub{};  // a re-run of the sub-stage
+        if (!sub.start_ms || e.timestamp_ms < *sub.start_ms) sub.start_ms = e.timestamp_ms;
+      } else {
+        sub.status = "complete";
+        if (!sub.start_ms) sub.start_ms = e.timestamp_ms;
+        sub.end_ms = std::max(e.timestamp_ms, *sub.start_ms);
+      }
     } else if (t == "file_start") {
       processing();
     } else if (t == "file_complete") {
       processing();
-      if (s.outcome[*e.file_name] != "complete") ++files_completed_total[e.stage];
+      const std::string worker = e.gpu_ip.value_or("");
+      if (s.outcome[*e.file_name] != "complete") {
+        ++files_completed_total[e.stage];
+        if (!worker.empty()) ++worker_completed_total[{e.stage, worker}];
+        s.worker_of[*e.file_name] = worker;
+      }
       s.outcome[*e.file_name] = "complete";
     } else if (t == "error" && e.file_name) {
       processing();
-      if (s.outcome[*e.file_name] != "failed") ++files_failed_total[e.stage];
+      const std::string worker = e.gpu_ip.value_or("");
+      if (s.outcome[*e.file_name] != "failed") {
+        ++files_failed_total[e.stage];
+        if (!worker.empty()) ++worker_failed_total[{e.stage, worker}];
+        s.worker_of[*e.file_name] = worker;
+      }
       s.outcome[*e.file_name] = "failed";
     }
   }
@@ -186,6 +240,16 @@ struct Reference {
 std::vector<StageEvent> RandomLog(std::uint64_t seed) {
   std::mt19937_64 rng(seed);
   auto pick = [&rng](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  // Workers and sub-stages draw from a generator of their own, so the logs of the seeds
+  // kept below keep their shape.
+  std::mt19937_64 extra(seed * 7919 + 1);
+  auto extra_pick = [&extra](int n) {
+    return static_cast<int>(extra() % static_cast<unsigned>(n));
+  };
+  auto worker = [&](Ev e) -> StageEvent {
+    if (extra_pick(4) != 0) e.Gpu("w" + std::to_string(extra_pick(3)));
+    return e;
+  };
   std::vector<StageEvent> log;
   std::int64_t id = 0;
   auto emit = [&](std::int64_t batch, const std::string& stage, const std::string& type) -> Ev {
@@ -263,17 +327,18 @@ std::vector<StageEvent> RandomLog(std::uint64_t seed) {
         break;
       }
       case 3:
-        log.push_back(emit(batch, stage, "file_start").File(file));
+        log.push_back(worker(emit(batch, stage, "file_start").File(file)));
         break;
       case 4:
       case 5: {
         Ev e = emit(batch, stage, "file_complete").File(file);
         if (pick(2) == 0) e.Duration(100 + pick(5000));
-        log.push_back(e);
+        log.push_back(worker(e));
         break;
       }
       case 6:
-        log.push_back(emit(batch, stage, "error").File(file));  // a retry may complete it later
+        // A retry may complete it later, on another worker.
+        log.push_back(worker(emit(batch, stage, "error").File(file)));
         break;
       case 7: {
         Ev e = emit(batch, stage, "stage_complete");
@@ -290,6 +355,10 @@ std::vector<StageEvent> RandomLog(std::uint64_t seed) {
       default:
         log.push_back(emit(batch, stage, "error"));  // no file: the stage's own error
         break;
+    }
+    if (extra_pick(5) == 0) {
+      log.push_back(emit(batch, stage, extra_pick(2) == 0 ? "substage_start" : "substage_complete")
+                        .Sub("s" + std::to_string(extra_pick(3))));
     }
   }
   return log;
@@ -329,6 +398,18 @@ void ExpectStage(const json& st, const RefBatch& b, const std::string& ctx, std:
   }
   const RefStage& s = it->second;
   EXPECT_EQ(st["status"], s.status) << ctx << " stage " << id;
+  ASSERT_EQ(st["subStages"].size(), s.sub_order.size()) << ctx << " stage " << id;
+  for (std::size_t i = 0; i < s.sub_order.size(); ++i) {
+    const json& got = st["subStages"][i];
+    const RefSub& sub = s.subs.at(s.sub_order[i]);
+    EXPECT_EQ(got["id"], s.sub_order[i]) << ctx << " stage " << id;
+    EXPECT_EQ(got["status"], sub.status) << ctx << " sub-stage " << s.sub_order[i];
+    EXPECT_EQ(got["end"].is_null(), !sub.end_ms) << ctx << " sub-stage " << s.sub_order[i];
+    const std::int64_t end = sub.end_ms ? *sub.end_ms : now;
+    EXPECT_NEAR(got["durationSeconds"].get<double>(),
+                std::max<std::int64_t>(0, end - *sub.start_ms) / 1000.0, 1e-9)
+        << ctx << " sub-stage " << s.sub_order[i];
+  }
   EXPECT_EQ(st["processed"].dump(), std::to_string(s.Processed())) << ctx << " stage " << id;
   EXPECT_EQ(st["failed"].dump(), std::to_string(s.Failed())) << ctx << " stage " << id;
   EXPECT_EQ(st["total"], s.total ? json(*s.total) : json(nullptr)) << ctx << " stage " << id;
@@ -437,7 +518,25 @@ void CheckSeed(std::uint64_t seed) {
           std::string(registry == &all ? "fold" : "rows") + " batch " + std::to_string(id);
       BatchHandler handler(*registry);
       const ApiPipeline& p = registry->all().front();
-      ExpectSnapshot(Parse(handler.Stats(p, id)), id, b, "stats " + ctx, now);
+      const json stats = Parse(handler.Stats(p, id));
+      ExpectSnapshot(stats, id, b, "stats " + ctx, now);
+      // The batch's workers: each file counted for the worker of its latest outcome.
+      std::size_t with_files = 0;
+      for (const auto& [stage_id, s] : b.stages) {
+        std::set<std::string> workers;
+        for (const auto& [file, worker] : s.worker_of) {
+          if (!worker.empty()) workers.insert(worker);
+        }
+        for (const auto& w : workers) {
+          with_files += s.CountFor(w, "complete") + s.CountFor(w, "failed") > 0 ? 1 : 0;
+        }
+      }
+      EXPECT_EQ(stats["workers"].size(), with_files) << ctx;
+      for (const auto& w : stats["workers"]) {
+        const RefStage& s = b.stages.at(w["stage"]);
+        EXPECT_EQ(w["filesCompleted"], s.CountFor(w["worker"], "complete")) << ctx;
+        EXPECT_EQ(w["filesFailed"], s.CountFor(w["worker"], "failed")) << ctx;
+      }
       FakeHttpStream out;
       handler.Export(p, id, out);
       ASSERT_EQ(out.status(), 200) << ctx;
@@ -519,6 +618,32 @@ void CheckSeed(std::uint64_t seed) {
   const std::string line = sse.body.substr(data + 6, sse.body.find('\n', data) - data - 6);
   ExpectSnapshot(json::parse(line), current, ref.batches.at(current), "stream snapshot", now);
 
+  // The workers: the current batch's latest run and since start.
+  {
+    const RefBatch& b = ref.batches.at(current);
+    std::set<std::pair<std::string, std::string>> shown;
+    for (const WorkerRow& row : holds_all.Workers()) {
+      const std::pair<std::string, std::string> key{row.stage, row.worker};
+      shown.insert(key);
+      const std::string ctx = "worker " + row.worker + " of stage " + row.stage;
+      EXPECT_EQ(row.total.completed, ref.worker_completed_total[key]) << ctx;
+      EXPECT_EQ(row.total.failed, ref.worker_failed_total[key]) << ctx;
+      const auto st = b.stages.find(row.stage);
+      EXPECT_EQ(row.batch.completed,
+                st == b.stages.end() ? 0 : st->second.CountFor(row.worker, "complete"))
+          << ctx;
+      EXPECT_EQ(row.batch.failed,
+                st == b.stages.end() ? 0 : st->second.CountFor(row.worker, "failed"))
+          << ctx;
+    }
+    for (const auto& [key, n] : ref.worker_completed_total) {
+      EXPECT_TRUE(n == 0 || shown.count(key)) << key.first << " " << key.second;
+    }
+    for (const auto& [key, n] : ref.worker_failed_total) {
+      EXPECT_TRUE(n == 0 || shown.count(key)) << key.first << " " << key.second;
+    }
+  }
+
   // The metrics.
   std::string text;
   AppendTextFormat(PipelineCollector::Render({holds_all.Snapshot()}), text);
@@ -548,6 +673,17 @@ void CheckSeed(std::uint64_t seed) {
     EXPECT_TRUE(has("pipeline_files_failed_total" + labels + " " +
                     std::to_string(ref.files_failed_total[stage])))
         << stage;
+    for (const auto& [key, n] : ref.worker_completed_total) {
+      if (key.first != stage) continue;
+      const std::string worker_labels =
+          "{pipeline=\"p\",pipeline_stage=\"" + stage + "\",worker=\"" + key.second + "\"}";
+      EXPECT_TRUE(
+          has("pipeline_worker_files_completed_total" + worker_labels + " " + std::to_string(n)))
+          << worker_labels;
+      EXPECT_TRUE(has("pipeline_worker_files_failed_total" + worker_labels + " " +
+                      std::to_string(ref.worker_failed_total[key])))
+          << worker_labels;
+    }
     for (const char* type : {"file_complete", "stage_start", "error"}) {
       const std::string series = "pipeline_events_total{pipeline=\"p\",pipeline_stage=\"" + stage +
                                  "\",event_type=\"" + type + "\"}";

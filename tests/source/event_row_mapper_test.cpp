@@ -17,13 +17,13 @@ TEST(EventRowMapperTest, MapsEveryColumnNullsAndPayloads) {
   ASSERT_TRUE(EnsureEventTable(cs, "t"));
   soci::session sql(cs);
   sql << "INSERT INTO t (batchId, stage, eventType, fileName, gpuIp, totalFiles, processedFiles, "
-         "failedFiles, durationMs, requestPayload, response, errorMessage, timestamp) VALUES "
-         "(4, 'stt', 'batch_start', 'a.wav', '10.0.0.1', 10, 5, 1, 250, '{\"batchDate\":1}', "
-         "NULL, 'oops', '2024-01-13 08:00:00.250')";
+         "failedFiles, durationMs, requestPayload, response, errorMessage, timestamp, subStage) "
+         "VALUES (4, 'stt', 'batch_start', 'a.wav', '10.0.0.1', 10, 5, 1, 250, "
+         "'{\"batchDate\":1}', NULL, 'oops', '2024-01-13 08:00:00.250', 'align')";
   sql << "INSERT INTO t (batchId, eventType) VALUES (5, 'info')";
   std::vector<StageEvent> rows;
   soci::rowset<StageEvent> rs =
-      (sql.prepare << "SELECT " + EventColumns(SqlDialect::kSqlite, RowShape::kWithPayloads) +
+      (sql.prepare << "SELECT " + EventColumns(SqlDialect::kSqlite, RowShape::kWithPayloads, true) +
                           " FROM t ORDER BY id");
   for (auto& e : rs) rows.push_back(e);
   ASSERT_EQ(rows.size(), 2u);
@@ -45,12 +45,14 @@ TEST(EventRowMapperTest, MapsEveryColumnNullsAndPayloads) {
   EXPECT_EQ(a.request_payload->length, 15);
   EXPECT_FALSE(a.response);
   EXPECT_EQ(a.full_error_message->text, "oops");
+  EXPECT_EQ(a.sub_stage, "align");
   const StageEvent& b = rows[1];
   EXPECT_EQ(b.stage, "");
   EXPECT_FALSE(b.file_name);
   EXPECT_FALSE(b.total_files);
   EXPECT_FALSE(b.batch_metadata);
   EXPECT_FALSE(b.request_payload);
+  EXPECT_FALSE(b.sub_stage);
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
-// The pipeline_exporter page: live stage cards, the event log, error groups, batch history,
-// alerts and a payload viewer — one module per concern, put together here. After the stream's
+// The pipeline_exporter page: live stage cards (with sub-stages), the event log, workers,
+// error groups, batch history, alerts and a payload viewer — one module per concern, put together here. After the stream's
 // snapshot the page is driven by the stream alone (rows, then `stage` and `batch` messages);
 // it asks the API only for what the user asks for, when another batch is shown, and for the
 // error groups at most every 10 s. Every text from the database is inserted as text
@@ -19,6 +19,7 @@ import { BatchHistory } from './history.js';
 import { Stream } from './stream.js';
 import { initTheme } from './theme.js';
 import { PayloadViewer } from './viewer.js';
+import { WorkersPanel } from './workers.js';
 
 const ERROR_TYPES = new Set(['error', 'stage_failed', 'batch_failed']);
 
@@ -37,6 +38,7 @@ class Page {
     this.history = new BatchHistory(this.api, (id) => this.viewBatch(id));
     this.control = new BatchControl(this.api, info.control);
     this.alerts = new AlertsPanel(this.api, info.alerts);
+    this.workers = new WorkersPanel(this.api);
     this.stream = new Stream(info.eventTypes, {
       onSnapshot: (snap) => this.onSnapshot(snap),
       onEvent: (ev) => this.onEvent(ev),
@@ -98,6 +100,7 @@ class Page {
     if (ev.stage) this.cards.addRecent(ev);
     this.log.addLive(ev);
     if (ERROR_TYPES.has(ev.eventType) && ev.batchId === this.liveId()) this.errors.noteError();
+    if (ev.gpuIp && ev.batchId === this.liveId()) this.workers.noteWorkerRow();
     this.frame.request();
   }
 
@@ -159,6 +162,7 @@ class Page {
     history.replaceState(null, '', url);
     this.history.load(true);
     this.alerts.load();
+    this.workers.load();
     this.stream.open(name);  // its snapshot shows the live batch
   }
 

@@ -1,11 +1,12 @@
-// The stage cards: one per stage with its figures, progress bar, throughput sparkline and
-// latest events. Figures are the exporter's (snapshot, then the stream's stage messages);
+// The stage cards: one per stage with its figures, progress bar, sub-stage timeline,
+// throughput sparkline and latest events. Figures are the exporter's (snapshot, then the stream's stage messages);
 // the card only counts the seconds of a running stage between two messages. Updates are
 // drawn on flush(), once per frame.
 
 import { $, el } from './dom.js';
 import { fmtDuration, fmtNum, fmtTime } from './format.js';
 import { Sparkline } from './sparkline.js';
+import { drawSubStages } from './substages.js';
 
 const RECENT_PER_STAGE = 20;
 
@@ -96,6 +97,9 @@ export class Cards {
       if (c.stage.status === 'processing' && c.stage.durationSeconds !== null) {
         c.parts.duration.textContent = fmtDuration(c.stage.durationSeconds + (now - c.at) / 1000);
       }
+      if ((c.stage.subStages || []).some((x) => x.status === 'processing')) {
+        drawSubStages(c.parts.subs, c.stage.subStages, now);
+      }
     }
   }
 
@@ -121,6 +125,7 @@ export class Cards {
     p.throughput.textContent = s.throughputPerSecond ? `${s.throughputPerSecond.toFixed(1)} files/s` : '–';
     p.eta.textContent = s.status === 'complete' ? 'done' : fmtDuration(s.etaSeconds);
     p.duration.textContent = fmtDuration(s.durationSeconds);
+    drawSubStages(p.subs, s.subStages, Date.now());
     c.spark.draw(Date.now());
   }
 
@@ -137,6 +142,8 @@ export class Cards {
     parts.bar = el('div', { class: 'bar', role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-label': `${s.title} progress` },
       parts.fill);
     parts.recent = el('ul', { class: 'recent', 'aria-label': `Last events of ${s.title}` });
+    parts.subs = el('div', { class: 'subs', 'aria-label': `Sub-stages of ${s.title}` });
+    parts.subs.hidden = true;
     const spark = new Sparkline();
     const node = el('article', { class: 'card', dataset: { stage: s.id, stageIndex: String(s.order) } },
       el('div', { class: 'card-head' },
@@ -144,6 +151,7 @@ export class Cards {
         parts.badge),
       parts.bar,
       figures,
+      parts.subs,
       el('div', { class: 'spark-row' }, el('span', { class: 'muted' }, 'files/s, 10 min'), spark.node),
       parts.recent);
     return { node, parts, spark, stage: s, at: Date.now(), batchId: null, done: null, recent: [] };
