@@ -89,6 +89,41 @@ void BM_SnapshotAndRender200Series(benchmark::State& state) {
 BENCHMARK(BM_SnapshotAndRender200Series)->Arg(2)->Arg(50)->Arg(450)->Unit(benchmark::kMicrosecond);
 
 // 10 pipelines × 20 stages (200 stage series), two batches each.
+std::vector<PipelineSnapshot> TenPipelineSnapshots();
+
+// OpenMetrics of the same 200 stage series, with the fold's exemplars (state.range(0) == 1)
+// or without: the difference is what exemplars cost a scrape. Prints the bytes, the
+// exemplars and, with them, the bytes each adds.
+void BM_OpenMetrics200Series(benchmark::State& state) {
+  const Exposition x = PipelineCollector::RenderExposition(TenPipelineSnapshots());
+  const std::vector<std::vector<MetricExemplars>> none;
+  const auto& exemplars = state.range(0) == 1 ? x.exemplars : none;
+  std::size_t count = 0;
+  for (const auto& family : exemplars) {
+    for (const auto& m : family) {
+      count += m.value ? 1 : 0;
+      for (const auto& b : m.buckets) count += b ? 1 : 0;
+    }
+  }
+  std::size_t last = 0;
+  for (auto _ : state) {
+    std::string text;
+    text.reserve(last * 11 / 10 + 4096);
+    AppendOpenMetrics(x.families, exemplars, text);
+    last = text.size();
+    benchmark::DoNotOptimize(text.data());
+  }
+  std::string plain;
+  AppendOpenMetrics(x.families, none, plain);
+  state.counters["bytes"] = static_cast<double>(last);
+  state.counters["exemplars"] = static_cast<double>(count);
+  if (count > 0) {
+    state.counters["bytes_per_exemplar"] =
+        static_cast<double>(last - plain.size()) / static_cast<double>(count);
+  }
+}
+BENCHMARK(BM_OpenMetrics200Series)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+
 std::vector<PipelineSnapshot> TenPipelineSnapshots() {
   std::vector<PipelineSnapshot> snaps;
   const auto stream = MakeStream(2);

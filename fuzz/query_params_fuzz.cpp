@@ -1,11 +1,12 @@
-// Fuzz target: any bytes as the query string of an API request (and as a path id). The
-// parsers either accept a value inside its documented bounds or report a 400 naming the
-// parameter; nothing else can come out of them.
+// Fuzz target: any bytes as the query string of an API request (and as a path id, and as an
+// Accept header). The parsers either accept a value inside its documented bounds or report a
+// 400 naming the parameter; nothing else can come out of them.
 
 #include <string>
 
 #include "exporter/core/event_type.h"
 #include "exporter/http/api_params.h"
+#include "exporter/http/header_list.h"
 #include "fuzz/fuzz_check.h"
 
 namespace pe = pipeline_exporter;
@@ -49,6 +50,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } else {
     FUZZ_CHECK(filter_error.status == 400);
     FUZZ_CHECK(filter_error.body.find("invalid parameter ") != std::string::npos);
+  }
+
+  // The same bytes as an Accept header: bounded, every quality in 0..1.
+  const auto elements = pe::ParseHeaderList(r.query);
+  FUZZ_CHECK(elements.size() <= pe::kMaxHeaderListElements);
+  for (const auto& e : elements) {
+    FUZZ_CHECK(!e.token.empty() && e.token.size() <= r.query.size());
+    FUZZ_CHECK(e.q >= 0 && e.q <= 1);
   }
   return 0;
 }

@@ -81,6 +81,11 @@ struct ExporterApp::Impl {
   ProcessCollector process_collector;
   SseClientsCollector sse_clients;
   HttpMetrics http_metrics;
+  // The sources without exemplars, as /metrics reads them.
+  CollectableExposition sse_clients_source{sse_clients};
+  CollectableExposition http_metrics_source{http_metrics};
+  CollectableExposition build_info_source{build_info};
+  CollectableExposition process_source{process_collector};
   std::unique_ptr<SseHub> hub;
   std::unique_ptr<PipelineRegistry> registry;
   std::unique_ptr<PipelinesHandler> pipelines_handler;
@@ -173,9 +178,9 @@ ExporterApp::ExporterApp(Config config, Flags flags, const Clock& clock)
   StreamOptions stream_options;
   stream_options.heartbeat_ms = m.config.web.sse_heartbeat_ms;
   m.stream = std::make_unique<StreamHandler>(*m.registry, *m.hub, stream_options);
-  m.metrics = std::make_unique<MetricsHandler>(std::vector<const prometheus::Collectable*>{
-      m.pipeline_collector.get(), &m.sse_clients, &m.http_metrics, &m.build_info,
-      &m.process_collector});
+  m.metrics = std::make_unique<MetricsHandler>(std::vector<const ExpositionSource*>{
+      m.pipeline_collector.get(), &m.sse_clients_source, &m.http_metrics_source,
+      &m.build_info_source, &m.process_source});
   m.health = std::make_unique<HealthHandler>(stores);
   m.page = std::make_unique<PageHandler>(m.flags.telemetry_path);
 

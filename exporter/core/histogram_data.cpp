@@ -4,9 +4,13 @@
 
 namespace pipeline_exporter {
 
-void HistogramData::Observe(double value) {
+std::size_t HistogramData::BucketOf(double value) const {
   const auto it = std::lower_bound(bounds.begin(), bounds.end(), value);
-  ++counts[static_cast<std::size_t>(it - bounds.begin())];
+  return static_cast<std::size_t>(it - bounds.begin());
+}
+
+void HistogramData::Observe(double value) {
+  ++counts[BucketOf(value)];
   sum += value;
   ++count;
 }

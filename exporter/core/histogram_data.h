@@ -2,6 +2,7 @@
 // A cumulative Prometheus-style histogram as plain data: fixed upper bounds plus the
 // implicit +Inf bucket. Copyable value; not thread-safe.
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -13,6 +14,8 @@ struct HistogramData {
       : bounds(std::move(upper_bounds)), counts(bounds.size() + 1, 0) {}
 
   void Observe(double value);
+  // The index in `counts` of the bucket `value` falls in.
+  std::size_t BucketOf(double value) const;
 
   std::vector<double> bounds;         // ascending, finite
   std::vector<std::uint64_t> counts;  // per bucket, not cumulative; last is +Inf

@@ -85,17 +85,40 @@ MetricFamily EventsTotal(const std::vector<PipelineSnapshot>& pipelines) {
   return f;
 }
 
+// The exemplars of a per-stage family, in the order its series were added.
+template <typename Get>
+std::vector<MetricExemplars> StageExemplars(const std::vector<PipelineSnapshot>& pipelines,
+                                            Get get) {
+  std::vector<MetricExemplars> out;
+  out.reserve(StageCount(pipelines));
+  for (const auto& p : pipelines) {
+    for (const auto& s : p.stages) out.push_back(get(s));
+  }
+  return out;
+}
+
+// Gives the family added last its exemplars.
+void AttachToLast(Exposition& x, std::vector<MetricExemplars> exemplars) {
+  x.exemplars.resize(x.families.size());
+  x.exemplars.back() = std::move(exemplars);
+}
+
 }  // namespace
 
-std::vector<MetricFamily> PipelineCollector::Collect() const {
+std::vector<PipelineSnapshot> PipelineCollector::Snapshots() const {
   std::vector<PipelineSnapshot> snapshots;
   snapshots.reserve(stores_.size());
   for (const PipelineStore* store : stores_) snapshots.push_back(store->Snapshot());
-  return Render(snapshots);
+  return snapshots;
 }
 
-std::vector<MetricFamily> PipelineCollector::Render(const std::vector<PipelineSnapshot>& ps) {
-  std::vector<MetricFamily> out;
+std::vector<MetricFamily> PipelineCollector::Collect() const { return Render(Snapshots()); }
+
+Exposition PipelineCollector::Expose() const { return RenderExposition(Snapshots()); }
+
+Exposition PipelineCollector::RenderExposition(const std::vector<PipelineSnapshot>& ps) {
+  Exposition x;
+  std::vector<MetricFamily>& out = x.families;
   out.reserve(32);
 
   out.push_back(
@@ -149,9 +172,15 @@ std::vector<MetricFamily> PipelineCollector::Render(const std::vector<PipelineSn
   out.push_back(StageCounter(ps, "pipeline_files_completed_total",
                              "Distinct files completed per stage and batch, since start.",
                              [](const StageSnapshot& s) { return s.files_completed_total; }));
+  AttachToLast(x, StageExemplars(ps, [](const StageSnapshot& s) {
+                 return MetricExemplars{s.files_completed_exemplar, {}};
+               }));
   out.push_back(StageCounter(ps, "pipeline_files_failed_total",
                              "Distinct files failed per stage and batch, since start.",
                              [](const StageSnapshot& s) { return s.files_failed_total; }));
+  AttachToLast(x, StageExemplars(ps, [](const StageSnapshot& s) {
+                 return MetricExemplars{s.files_failed_exemplar, {}};
+               }));
 
   MetricFamily durations = MakeFamily(
       "pipeline_file_duration_seconds",
@@ -163,6 +192,9 @@ std::vector<MetricFamily> PipelineCollector::Render(const std::vector<PipelineSn
     }
   }
   out.push_back(std::move(durations));
+  AttachToLast(x, StageExemplars(ps, [](const StageSnapshot& s) {
+                 return MetricExemplars{std::nullopt, s.file_duration_exemplars};
+               }));
 
   // Workers (bounded by max_workers per pipeline, the rest under worker="other").
   std::size_t worker_series = 0;
@@ -325,7 +357,7 @@ std::vector<MetricFamily> PipelineCollector::Render(const std::vector<PipelineSn
     }
   }
   out.push_back(std::move(invalid));
-  return out;
+  return x;
 }
 
 }  // namespace pipeline_exporter

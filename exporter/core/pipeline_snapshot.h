@@ -12,6 +12,7 @@
 
 #include "exporter/core/control_request.h"
 #include "exporter/core/event_type.h"
+#include "exporter/core/exemplar.h"
 #include "exporter/core/histogram_data.h"
 #include "exporter/core/invalid_reason.h"
 #include "exporter/core/stage_status.h"
@@ -57,6 +58,11 @@ struct StageSnapshot {
   std::uint64_t files_completed_total = 0;
   std::uint64_t files_failed_total = 0;
   HistogramData file_duration;
+  // The newest event behind each of the three (OpenMetrics exemplars); per bucket for the
+  // histogram, parallel to file_duration.counts.
+  std::optional<Exemplar> files_completed_exemplar;
+  std::optional<Exemplar> files_failed_exemplar;
+  std::vector<std::optional<Exemplar>> file_duration_exemplars;
   std::vector<WorkerTotals> workers;  // catalog order, those seen in this stage
 };
 

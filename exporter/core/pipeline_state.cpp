@@ -34,8 +34,14 @@ PipelineState::PipelineState(PipelineSpec spec)
     : spec_(std::move(spec)),
       catalog_(spec_.stages, spec_.max_stages),
       worker_catalog_(spec_.max_workers) {
-  stage_counters_.resize(catalog_.size());
-  for (auto& c : stage_counters_) c.file_duration = HistogramData(spec_.histogram_buckets);
+  stage_counters_.resize(catalog_.size(), NewStageCounters());
+}
+
+PipelineState::StageCounters PipelineState::NewStageCounters() const {
+  StageCounters c;
+  c.file_duration = HistogramData(spec_.histogram_buckets);
+  c.duration_exemplars.resize(c.file_duration.counts.size());
+  return c;
 }
 
 std::optional<InvalidReason> PipelineState::Apply(const StageEvent& event) {
@@ -53,9 +59,7 @@ std::optional<InvalidReason> PipelineState::Apply(const StageEvent& event) {
       ++invalid_[static_cast<std::size_t>(InvalidReason::kTooManyStages)];
       return InvalidReason::kTooManyStages;
     }
-    while (stage_counters_.size() < catalog_.size()) {
-      stage_counters_.emplace_back().file_duration = HistogramData(spec_.histogram_buckets);
-    }
+    while (stage_counters_.size() < catalog_.size()) stage_counters_.push_back(NewStageCounters());
     if (RequiresSubStage(type)) {
       // The cap is per stage run: a sub-stage the run knows is always accepted.
       const auto held = batches_.find(event.batch_id);
@@ -100,9 +104,22 @@ std::optional<InvalidReason> PipelineState::Apply(const StageEvent& event) {
     }
     const StageChange sc = batch.Stage(*stage_index).Apply(event, type, worker);
     StageCounters& c = stage_counters_[*stage_index];
-    if (sc.file_completed) ++c.files_completed;
-    if (sc.file_failed) ++c.files_failed;
-    if (sc.file_duration_seconds) c.file_duration.Observe(*sc.file_duration_seconds);
+    const Exemplar exemplar{event.id, event.batch_id, 1.0, Seconds(event.timestamp_ms)};
+    if (sc.file_completed) {
+      ++c.files_completed;
+      KeepNewest(c.completed_exemplar, exemplar);
+    }
+    if (sc.file_failed) {
+      ++c.files_failed;
+      KeepNewest(c.failed_exemplar, exemplar);
+    }
+    if (sc.file_duration_seconds) {
+      const double d = *sc.file_duration_seconds;
+      c.file_duration.Observe(d);
+      Exemplar observed = exemplar;
+      observed.value = d;
+      KeepNewest(c.duration_exemplars[c.file_duration.BucketOf(d)], observed);
+    }
     if (worker) {
       if (worker_totals_.size() < catalog_.size()) worker_totals_.resize(catalog_.size());
       WorkerFigures& w = FiguresOf(worker_totals_[*stage_index], *worker, spec_.eta_window_ms);
@@ -279,6 +296,9 @@ PipelineSnapshot PipelineState::Counters(std::int64_t now_ms) const {
     s.files_completed_total = c.files_completed;
     s.files_failed_total = c.files_failed;
     s.file_duration = c.file_duration;
+    s.files_completed_exemplar = c.completed_exemplar;
+    s.files_failed_exemplar = c.failed_exemplar;
+    s.file_duration_exemplars = c.duration_exemplars;
     s.typical_duration_seconds = typical[i];
     s.progress_ratio = kNaN;
     s.eta_seconds = kNaN;

@@ -76,7 +76,13 @@ class PipelineState {
     std::uint64_t files_completed = 0;
     std::uint64_t files_failed = 0;
     HistogramData file_duration;
+    // The newest event behind each figure (OpenMetrics exemplars).
+    std::optional<Exemplar> completed_exemplar;
+    std::optional<Exemplar> failed_exemplar;
+    std::vector<std::optional<Exemplar>> duration_exemplars;  // per bucket, +Inf last
   };
+
+  StageCounters NewStageCounters() const;
 
   BatchState& BatchFor(const StageEvent& event);
   void SelectCurrent(const BatchState& touched, std::int64_t run_start_before);

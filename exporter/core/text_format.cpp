@@ -29,11 +29,14 @@ void AppendNumber(double v, std::string& out) {
   }
 }
 
-void AppendUnsigned(std::uint64_t v, std::string& out) {
+template <typename Int>
+void AppendInteger(Int v, std::string& out) {
   char buf[24];
   const auto r = std::to_chars(buf, buf + sizeof buf, v);
   out.append(buf, r.ptr);
 }
+
+void AppendUnsigned(std::uint64_t v, std::string& out) { AppendInteger(v, out); }
 
 bool NeedsEscape(const std::string& s, bool quotes) {
   // A plain loop: find_first_of with a character set calls memchr once per input character.
@@ -147,21 +150,133 @@ const char* TypeName(MetricType t) {
   }
 }
 
+// `# HELP name text` and `# TYPE name type`; OpenMetrics also escapes the help's quotes.
+void AppendHelpAndType(std::string_view name, const std::string& help, bool quotes,
+                       const char* type, std::string& out) {
+  out += "# HELP ";
+  out += name;
+  out += ' ';
+  AppendEscaped(help, quotes, out);
+  out += "\n# TYPE ";
+  out += name;
+  out += ' ';
+  out += type;
+  out += '\n';
+}
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// ` # {event_id="…",batch_id="…"} value timestamp` after an OpenMetrics sample.
+void AppendExemplar(const std::optional<Exemplar>& e, std::string& out) {
+  if (!e) return;
+  out += " # {event_id=\"";
+  AppendInteger(e->event_id, out);
+  out += "\",batch_id=\"";
+  AppendInteger(e->batch_id, out);
+  out += "\"} ";
+  AppendNumber(e->value, out);
+  out += ' ';
+  AppendNumber(e->timestamp_seconds, out);
+}
+
+// The OpenMetrics family: its name (a counter's without `_total`) and type.
+struct OpenMetricsFamily {
+  std::string_view name;
+  const char* type;
+};
+
+OpenMetricsFamily OpenMetricsNameAndType(const prometheus::MetricFamily& f) {
+  constexpr std::string_view kTotal = "_total";
+  if (f.type == MetricType::Counter) {
+    if (EndsWith(f.name, kTotal) && f.name.size() > kTotal.size()) {
+      return {std::string_view(f.name).substr(0, f.name.size() - kTotal.size()), "counter"};
+    }
+    return {f.name, "unknown"};  // its samples must keep their name
+  }
+  return {f.name, f.type == MetricType::Untyped ? "unknown" : TypeName(f.type)};
+}
+
+const char* UnitOf(std::string_view family) {
+  if (EndsWith(family, "_seconds")) return "seconds";
+  if (EndsWith(family, "_bytes")) return "bytes";
+  return nullptr;
+}
+
 }  // namespace
+
+void AppendOpenMetrics(const std::vector<prometheus::MetricFamily>& families,
+                       const std::vector<std::vector<MetricExemplars>>& exemplars,
+                       std::string& out) {
+  static const std::vector<MetricExemplars> kNone;
+  static const MetricExemplars kNoneForMetric;
+  std::string labels;
+  for (std::size_t fi = 0; fi < families.size(); ++fi) {
+    const prometheus::MetricFamily& f = families[fi];
+    if (f.metric.empty()) continue;
+    const std::vector<MetricExemplars>& family_exemplars =
+        fi < exemplars.size() ? exemplars[fi] : kNone;
+    const OpenMetricsFamily om = OpenMetricsNameAndType(f);
+    AppendHelpAndType(om.name, f.help, /*quotes=*/true, om.type, out);
+    if (const char* unit = UnitOf(om.name)) {
+      out += "# UNIT ";
+      out += om.name;
+      out += ' ';
+      out += unit;
+      out += '\n';
+    }
+    BoundText bounds;
+    for (std::size_t mi = 0; mi < f.metric.size(); ++mi) {
+      const ClientMetric& m = f.metric[mi];
+      const MetricExemplars& mx =
+          mi < family_exemplars.size() ? family_exemplars[mi] : kNoneForMetric;
+      RenderLabels(m, labels);
+      switch (f.type) {
+        case MetricType::Counter:
+          AppendSeries(f.name, "", labels, out);
+          AppendNumber(m.counter.value, out);
+          if (std::string_view(om.type) == "counter") AppendExemplar(mx.value, out);
+          out += '\n';
+          break;
+        case MetricType::Gauge:  // never an exemplar: Prometheus refuses the whole scrape
+          AppendSeries(f.name, "", labels, out);
+          AppendNumber(m.gauge.value, out);
+          out += '\n';
+          break;
+        case MetricType::Histogram:
+          for (std::size_t bi = 0; bi < m.histogram.bucket.size(); ++bi) {
+            const auto& b = m.histogram.bucket[bi];
+            AppendSeriesWith(f.name, "_bucket", labels, "le", bounds(b.upper_bound), out);
+            AppendUnsigned(b.cumulative_count, out);
+            if (bi < mx.buckets.size()) AppendExemplar(mx.buckets[bi], out);
+            out += '\n';
+          }
+          AppendCountAndSum(f.name, labels, m.histogram.sample_count, m.histogram.sample_sum, out);
+          break;
+        case MetricType::Summary:
+          for (const auto& q : m.summary.quantile) {
+            AppendSeriesWith(f.name, "", labels, "quantile", bounds(q.quantile), out);
+            AppendNumber(q.value, out);
+            out += '\n';
+          }
+          AppendCountAndSum(f.name, labels, m.summary.sample_count, m.summary.sample_sum, out);
+          break;
+        default:
+          AppendSeries(f.name, "", labels, out);
+          AppendNumber(m.untyped.value, out);
+          out += '\n';
+      }
+    }
+  }
+  out += "# EOF\n";
+}
 
 void AppendTextFormat(const std::vector<prometheus::MetricFamily>& families, std::string& out) {
   std::string labels;
   for (const auto& f : families) {
     if (f.metric.empty()) continue;
-    out += "# HELP ";
-    out += f.name;
-    out += ' ';
-    AppendEscaped(f.help, /*quotes=*/false, out);
-    out += "\n# TYPE ";
-    out += f.name;
-    out += ' ';
-    out += TypeName(f.type);
-    out += '\n';
+    AppendHelpAndType(f.name, f.help, /*quotes=*/false, TypeName(f.type), out);
     BoundText bounds;
     for (const auto& m : f.metric) {
       RenderLabels(m, labels);

@@ -5,6 +5,8 @@
 #include <memory>
 #include <stdexcept>
 
+#include "exporter/http/header_list.h"
+
 namespace pipeline_exporter {
 namespace {
 
@@ -32,27 +34,8 @@ std::string Gzip(std::string_view data) {
 }
 
 bool AcceptsGzip(std::string_view header) {
-  std::size_t start = 0;
-  while (start <= header.size()) {
-    const auto comma = header.find(',', start);
-    std::string_view part = header.substr(
-        start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
-    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
-    const auto semi = part.find(';');
-    std::string_view coding = part.substr(0, semi);
-    while (!coding.empty() && coding.back() == ' ') coding.remove_suffix(1);
-    if (coding == "gzip" || coding == "*") {
-      if (semi == std::string_view::npos) return true;
-      const std::string_view params = part.substr(semi + 1);
-      const auto q = params.find("q=");
-      if (q == std::string_view::npos) return true;
-      const std::string_view value = params.substr(q + 2);
-      // q=0, q=0.0, q=0.00… refuse it.
-      return value.find_first_not_of("0. ") != std::string_view::npos &&
-             value.find_first_not_of("0. ") < value.find_first_of(", ;");
-    }
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
+  for (const HeaderElement& e : ParseHeaderList(header)) {
+    if (TokenIs(e.token, "gzip") || e.token == "*") return e.q > 0;
   }
   return false;
 }

@@ -1,7 +1,8 @@
 // What the browser tests share: a free port, starting a server the test owns (the exporter,
-// Alertmanager) and waiting until it answers, stopping it, and Debian's Chromium.
+// Alertmanager, Prometheus) and waiting until it answers, stopping it, writing a row with the
+// sqlite3 command as a pipeline would, and Debian's Chromium.
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +45,16 @@ export async function startServer(binary, args, { cwd, readyUrl, headers = {}, w
 export async function stopServer(proc) {
   if (!proc || proc.exitCode !== null) return;
   await new Promise((resolve) => { proc.once('exit', resolve); proc.kill('SIGTERM'); });
+}
+
+const sqlQuote = (s) => (s === null || s === undefined ? 'NULL' : `'${String(s).replaceAll("'", "''")}'`);
+
+// INSERT INTO batchExecutionLog of the SQLite file `db`: { column: value } (numbers as numbers).
+export function insertRow(db, row) {
+  const cols = Object.keys(row);
+  const values = cols.map((c) => (typeof row[c] === 'number' ? String(row[c]) : sqlQuote(row[c])));
+  execFileSync('sqlite3', ['-cmd', '.timeout 5000', db,
+    `INSERT INTO batchExecutionLog (${cols.join(', ')}) VALUES (${values.join(', ')});`]);
 }
 
 export function launchChromium() {

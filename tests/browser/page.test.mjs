@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { exporterBinary, freePort, launchChromium, startServer, stopServer } from './harness.mjs';
+import { exporterBinary, freePort, insertRow, launchChromium, startServer, stopServer } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
@@ -18,14 +18,7 @@ const artifacts = process.env.PE_TEST_ARTIFACTS || path.join(repo, 'test-artifac
 
 let dir, db, port, exporter, browser;
 
-const sqlQuote = (s) => (s === null || s === undefined ? 'NULL' : `'${String(s).replaceAll("'", "''")}'`);
-
-function insert(row) {
-  const cols = Object.keys(row);
-  const values = cols.map((c) => (typeof row[c] === 'number' ? String(row[c]) : sqlQuote(row[c])));
-  execFileSync('sqlite3', ['-cmd', '.timeout 5000', db,
-    `INSERT INTO batchExecutionLog (${cols.join(', ')}) VALUES (${values.join(', ')});`]);
-}
+const insert = (row) => insertRow(db, row);
 
 async function startExporter() {
   exporter = await startServer(binary, [`--config.file=${path.join(dir, 'exporter.yml')}`,

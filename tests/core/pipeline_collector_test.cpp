@@ -60,7 +60,7 @@ std::vector<StageEvent> FixedLog() {
   return log;
 }
 
-std::vector<prometheus::MetricFamily> FixedFamilies() {
+Exposition FixedExposition() {
   FakeClock clock(kT0 + 140'000);
   PipelineSpec spec;
   spec.name = "cofi";
@@ -77,21 +77,17 @@ std::vector<prometheus::MetricFamily> FixedFamilies() {
 
   PipelineCollector collector({&store});
   BuildInfoCollector build_info("1.2.3", "abcdef");
-  auto families = collector.Collect();
+  Exposition x = collector.Expose();
   auto more = build_info.Collect();
-  families.insert(families.end(), more.begin(), more.end());
-  return families;
+  x.families.insert(x.families.end(), more.begin(), more.end());
+  return x;
 }
 
-std::string RenderFixedLog() {
-  std::string out;
-  AppendTextFormat(FixedFamilies(), out);
-  return out;
-}
+std::vector<prometheus::MetricFamily> FixedFamilies() { return FixedExposition().families; }
 
-TEST(PipelineCollectorTest, GoldenMetricsText) {
-  const std::string actual = RenderFixedLog();
-  const std::string path = std::string(PE_TEST_DATA_DIR) + "/golden/metrics.prom";
+// Compares with a golden file under tests/data/golden (PE_UPDATE_GOLDEN=1 rewrites it).
+void ExpectGolden(const std::string& actual, const std::string& name) {
+  const std::string path = std::string(PE_TEST_DATA_DIR) + "/golden/" + name;
   if (std::getenv("PE_UPDATE_GOLDEN")) {
     std::ofstream(path) << actual;
     GTEST_FAIL() << "golden file rewritten: " << path << " (unset PE_UPDATE_GOLDEN)";
@@ -101,6 +97,77 @@ TEST(PipelineCollectorTest, GoldenMetricsText) {
   std::stringstream expected;
   expected << in.rdbuf();
   EXPECT_EQ(actual, expected.str()) << "to accept a deliberate change: PE_UPDATE_GOLDEN=1";
+}
+
+std::string RenderFixedLog() {
+  std::string out;
+  AppendTextFormat(FixedFamilies(), out);
+  return out;
+}
+
+TEST(PipelineCollectorTest, GoldenMetricsText) { ExpectGolden(RenderFixedLog(), "metrics.prom"); }
+
+TEST(PipelineCollectorTest, GoldenOpenMetricsWithExemplars) {
+  const Exposition x = FixedExposition();
+  std::string out;
+  AppendOpenMetrics(x.families, x.exemplars, out);
+  ExpectGolden(out, "metrics.openmetrics");
+}
+
+// The exemplars are the fold's newest events: ids of the fixed log, values in their buckets.
+TEST(PipelineCollectorTest, ExemplarsNameTheNewestEventOfEachFigure) {
+  const Exposition x = FixedExposition();
+  ASSERT_LE(x.exemplars.size(), x.families.size());
+  std::map<std::string, std::vector<MetricExemplars>> by_family;
+  for (std::size_t i = 0; i < x.exemplars.size(); ++i) {
+    if (x.exemplars[i].empty()) continue;
+    EXPECT_EQ(x.exemplars[i].size(), x.families[i].metric.size()) << x.families[i].name;
+    EXPECT_NE(x.families[i].type, prometheus::MetricType::Gauge) << x.families[i].name;
+    by_family[x.families[i].name] = x.exemplars[i];
+  }
+  ASSERT_EQ(by_family.size(), 3u);
+  const auto log = FixedLog();
+  auto event = [&](std::int64_t id) { return log.at(static_cast<std::size_t>(id - 1)); };
+
+  // Stages in catalog order: denoise, stt, llm1.
+  const auto& completed = by_family.at("pipeline_files_completed_total");
+  ASSERT_TRUE(completed[0].value);
+  EXPECT_EQ(event(completed[0].value->event_id).event_type, "file_complete");
+  EXPECT_EQ(event(completed[0].value->event_id).file_name, "d.wav");  // the newest of 4
+  EXPECT_EQ(completed[0].value->batch_id, 2);
+  EXPECT_EQ(completed[0].value->value, 1);
+  EXPECT_EQ(completed[0].value->timestamp_seconds, (kT0 + 105'000) / 1000.0);
+  ASSERT_TRUE(completed[1].value);
+  EXPECT_EQ(event(completed[1].value->event_id).file_name, "b.wav");
+  EXPECT_FALSE(completed[2].value);  // llm1 never completed a file
+
+  const auto& failed = by_family.at("pipeline_files_failed_total");
+  EXPECT_FALSE(failed[0].value);
+  ASSERT_TRUE(failed[1].value);
+  EXPECT_EQ(event(failed[1].value->event_id).file_name, "c.wav");
+
+  const auto& durations = by_family.at("pipeline_file_duration_seconds");
+  const prometheus::MetricFamily* histogram = nullptr;
+  for (const auto& f : x.families) {
+    if (f.name == "pipeline_file_duration_seconds") histogram = &f;
+  }
+  ASSERT_NE(histogram, nullptr);
+  std::size_t seen = 0;
+  for (std::size_t s = 0; s < durations.size(); ++s) {
+    const auto& buckets = histogram->metric[s].histogram.bucket;
+    ASSERT_EQ(durations[s].buckets.size(), buckets.size());
+    for (std::size_t b = 0; b < buckets.size(); ++b) {
+      const auto& e = durations[s].buckets[b];
+      if (!e) continue;
+      ++seen;
+      EXPECT_LE(e->value, buckets[b].upper_bound);
+      if (b > 0) {
+        EXPECT_GT(e->value, buckets[b - 1].upper_bound);
+      }
+      EXPECT_EQ(event(e->event_id).event_type, "file_complete");
+    }
+  }
+  EXPECT_EQ(seen, 2u);  // denoise's four 1.2 s in one bucket, stt's a.wav (2 s)
 }
 
 TEST(PipelineCollectorTest, RendersTheValuesOfTheWorkedRules) {

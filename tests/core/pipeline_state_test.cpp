@@ -255,6 +255,41 @@ TEST(PipelineStateTest, FileDurationsGoToTheHistogram) {
   EXPECT_EQ(h.counts[5], 1u);  // ≤ 10
 }
 
+TEST(PipelineStateTest, ExemplarsAreTheNewestEventOfEachBucketAndCounter) {
+  PipelineState state(Spec());
+  state.Apply(Ev(1, 1, "stt", "file_complete", kT0 + 1000).File("a").Duration(300));
+  state.Apply(Ev(2, 1, "stt", "file_complete", kT0 + 2000).File("b").Duration(7000));
+  state.Apply(Ev(3, 1, "stt", "file_complete", kT0 + 3000).File("c").Duration(400));
+  state.Apply(Ev(4, 1, "stt", "file_complete", kT0 + 4000).File("c").Duration(9000));  // a dup
+  state.Apply(Ev(5, 1, "stt", "error", kT0 + 5000).File("d"));
+  const StageSnapshot stt = StageOf(state.Snapshot(kT0 + 6000), "stt");
+  ASSERT_EQ(stt.file_duration_exemplars.size(), stt.file_duration.counts.size());
+  ASSERT_TRUE(stt.file_duration_exemplars[1]);  // ≤ 0.5: c (newer than a)
+  EXPECT_EQ(stt.file_duration_exemplars[1]->event_id, 3);
+  EXPECT_DOUBLE_EQ(stt.file_duration_exemplars[1]->value, 0.4);
+  EXPECT_DOUBLE_EQ(stt.file_duration_exemplars[1]->timestamp_seconds, (kT0 + 3000) / 1000.0);
+  ASSERT_TRUE(stt.file_duration_exemplars[5]);  // ≤ 10: b; the duplicate observed nothing
+  EXPECT_EQ(stt.file_duration_exemplars[5]->event_id, 2);
+  EXPECT_FALSE(stt.file_duration_exemplars[0]);
+  ASSERT_TRUE(stt.files_completed_exemplar);
+  EXPECT_EQ(stt.files_completed_exemplar->event_id, 3);  // the duplicate counted nothing
+  EXPECT_EQ(stt.files_completed_exemplar->batch_id, 1);
+  EXPECT_EQ(stt.files_completed_exemplar->value, 1);
+  ASSERT_TRUE(stt.files_failed_exemplar);
+  EXPECT_EQ(stt.files_failed_exemplar->event_id, 5);
+  EXPECT_FALSE(StageOf(state.Snapshot(kT0 + 6000), "denoise").files_completed_exemplar);
+}
+
+TEST(PipelineStateTest, ARowReadLateThroughAGapDoesNotDisplaceANewerExemplar) {
+  PipelineState state(Spec());
+  state.Apply(Ev(10, 1, "stt", "file_complete").File("new").Duration(300));
+  state.Apply(Ev(9, 1, "stt", "file_complete").File("old").Duration(310));  // committed late
+  const StageSnapshot stt = StageOf(state.Snapshot(kT0), "stt");
+  EXPECT_EQ(stt.files_completed_total, 2u);
+  EXPECT_EQ(stt.files_completed_exemplar->event_id, 10);
+  EXPECT_EQ(stt.file_duration_exemplars[1]->event_id, 10);
+}
+
 TEST(PipelineStateTest, ReplayingTheSameLogGivesTheSameState) {
   std::vector<StageEvent> log;
   std::int64_t id = 1;
@@ -281,6 +316,19 @@ TEST(PipelineStateTest, ReplayingTheSameLogGivesTheSameState) {
     EXPECT_EQ(sa.stages[i].failed, sb.stages[i].failed);
     EXPECT_EQ(sa.stages[i].files_completed_total, sb.stages[i].files_completed_total);
     EXPECT_EQ(sa.stages[i].duration_seconds, sb.stages[i].duration_seconds);
+    // A restarted exporter reads the same rows and shows the same exemplars.
+    ASSERT_EQ(sa.stages[i].files_completed_exemplar.has_value(),
+              sb.stages[i].files_completed_exemplar.has_value());
+    if (sa.stages[i].files_completed_exemplar) {
+      EXPECT_EQ(sa.stages[i].files_completed_exemplar->event_id,
+                sb.stages[i].files_completed_exemplar->event_id);
+    }
+    ASSERT_EQ(sa.stages[i].files_failed_exemplar.has_value(),
+              sb.stages[i].files_failed_exemplar.has_value());
+    if (sa.stages[i].files_failed_exemplar) {
+      EXPECT_EQ(sa.stages[i].files_failed_exemplar->event_id,
+                sb.stages[i].files_failed_exemplar->event_id);
+    }
   }
   EXPECT_EQ(StageOf(sa, "stt").processed, 17);
   EXPECT_EQ(StageOf(sa, "stt").failed, 3);

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "exporter/source/schema_bootstrap.h"
 #include "tests/e2e/exporter_harness.h"
@@ -391,6 +392,61 @@ TEST_F(ExporterSqliteTest, MetricsAreGzippedWhenAsked) {
   inflateEnd(&zs);
   EXPECT_NE(out.find("# TYPE pipeline_stage_files gauge"), std::string::npos);
   EXPECT_LT(zipped.body.size(), out.size());
+}
+
+// Prometheus's default Accept gets OpenMetrics with exemplars that name rows of the table;
+// without it the text format 0.0.4 is unchanged (LiveOutputPassesPromtool).
+TEST_F(ExporterSqliteTest, OpenMetricsWithExemplarsWhenAsked) {
+  auto exporter = Start();
+  Insert(4, "", "batch_start");
+  Insert(4, "stt", "stage_start", ", totalFiles", ", 3");
+  Insert(4, "stt", "file_complete", ", fileName, durationMs", ", 'a.wav', 300");
+  Insert(4, "stt", "file_complete", ", fileName, durationMs", ", 'b.wav', 7000");
+  File(4, "stt", "error", "c.wav");
+  WaitCaughtUp(*exporter);
+  const auto r = exporter->Get(
+      "/metrics", {{"Accept",
+                    "application/openmetrics-text;version=1.0.0,application/openmetrics-text;"
+                    "version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1"}});
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.Header("content-type"), "application/openmetrics-text; version=1.0.0; charset=utf-8");
+  ASSERT_GE(r.body.size(), 6u);
+  EXPECT_EQ(r.body.substr(r.body.size() - 6), "# EOF\n");
+  EXPECT_NE(r.body.find("# TYPE pipeline_files_completed counter\n"), std::string::npos);
+  EXPECT_NE(r.body.find("# UNIT pipeline_file_duration_seconds seconds\n"), std::string::npos);
+
+  // Each exemplar names an event of the table: b.wav for the counter and the ≤ 10 s bucket,
+  // a.wav for the ≤ 0.5 s bucket, c.wav for the failure.
+  // "fileName/batch N" of the exemplar on a series' line, by the exporter's event endpoint.
+  auto exemplar_of = [&](const std::string& series) -> std::string {
+    const auto at = r.body.find("\n" + series + " ");
+    if (at == std::string::npos) return "no series";
+    const std::string line = r.body.substr(at + 1, r.body.find('\n', at + 1) - at - 1);
+    static const std::regex kExemplar(R"re( # \{event_id="([0-9]+)",batch_id="([0-9]+)"\} )re");
+    std::smatch m;
+    if (!std::regex_search(line, m, kExemplar)) return "no exemplar";
+    const auto event = exporter->Get("/api/events/" + m[1].str() + "?pipeline=cofi");
+    if (event.status != 200) return "event " + m[1].str() + ": " + std::to_string(event.status);
+    return nlohmann::json::parse(event.body).value("fileName", "") + "/batch " + m[2].str();
+  };
+  EXPECT_EQ(exemplar_of(Series("pipeline_files_completed_total", "stt")), "b.wav/batch 4");
+  EXPECT_EQ(exemplar_of(Series("pipeline_files_failed_total", "stt")), "c.wav/batch 4");
+  EXPECT_EQ(exemplar_of("pipeline_file_duration_seconds_bucket{pipeline=\"cofi\",pipeline_stage="
+                        "\"stt\",le=\"0.5\"}"),
+            "a.wav/batch 4");
+  EXPECT_EQ(exemplar_of("pipeline_file_duration_seconds_bucket{pipeline=\"cofi\",pipeline_stage="
+                        "\"stt\",le=\"10\"}"),
+            "b.wav/batch 4");
+  EXPECT_EQ(exemplar_of("pipeline_file_duration_seconds_bucket{pipeline=\"cofi\",pipeline_stage="
+                        "\"stt\",le=\"1\"}"),
+            "no exemplar");
+  // Never on a gauge (Prometheus would refuse the whole scrape).
+  EXPECT_EQ(exemplar_of(Series("pipeline_stage_files", "stt")), "no exemplar");
+
+  const auto plain = exporter->Get("/metrics");
+  EXPECT_EQ(plain.Header("content-type"), "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_EQ(plain.body.find(" # {"), std::string::npos);
+  EXPECT_EQ(plain.body.find("# EOF"), std::string::npos);
 }
 
 TEST_F(ExporterSqliteTest, HealthLandingPageAndTelemetryPath) {

@@ -1,12 +1,15 @@
 // The shipped dashboards and rules against a real Prometheus: the exporter runs the demo on
 // SQLite, Debian's Prometheus scrapes it with the project's own configuration and rules
 // (ports and intervals adjusted), and every panel query of every dashboard must return at
-// least one series, and every rule expression must evaluate.
+// least one series, and every rule expression must evaluate. With exemplar storage on, the
+// exemplars Prometheus keeps must lead to events of the table.
 
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -107,7 +110,9 @@ class MonitoringLiveTest : public ::testing::Test {
         std::vector<std::string>{
             "--config.file=" + dir_.File("prometheus.yml"),
             "--storage.tsdb.path=" + dir_.File("tsdb"),
-            "--web.listen-address=127.0.0.1:" + std::to_string(prometheus_port_)},
+            "--web.listen-address=127.0.0.1:" + std::to_string(prometheus_port_),
+            // As docker-compose.yml runs it: exemplars of OpenMetrics scrapes are kept.
+            "--enable-feature=exemplar-storage"},
         dir_.path().string(), dir_.File("prometheus.log"), "prometheus");
     const bool ready =
         WaitUntil([&] { return HttpGet(prometheus_port_, "/-/ready").status == 200; },
@@ -130,6 +135,23 @@ class MonitoringLiveTest : public ::testing::Test {
     const auto r = HttpGet(prometheus_port_, "/api/v1/query?query=" + UrlEncode(expr));
     if (r.status == 0) return json{{"status", "error"}, {"error", "no answer"}};
     return json::parse(r.body, nullptr, false);
+  }
+  // /api/v1/query_exemplars over the last hour (and the next, for the demo's clock).
+  json Exemplars(const std::string& expr) {
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    const auto r = HttpGet(prometheus_port_, "/api/v1/query_exemplars?query=" + UrlEncode(expr) +
+                                                 "&start=" + std::to_string(now - 3600) +
+                                                 "&end=" + std::to_string(now + 3600));
+    if (r.status != 200) return json::array();
+    const json j = json::parse(r.body, nullptr, false);
+    return j.is_object() && j.contains("data") && j["data"].is_array() ? j["data"] : json::array();
+  }
+  // The event behind an exemplar, from the exporter (which reads it from the table).
+  json Event(const std::string& pipeline, const std::string& id) {
+    const auto r = HttpGet(exporter_->port(), "/api/events/" + id + "?pipeline=" + pipeline);
+    return r.status == 200 ? json::parse(r.body, nullptr, false) : json();
   }
   bool HasSeries(const std::string& expr) {
     const json j = Evaluate(expr);
@@ -181,6 +203,73 @@ TEST_F(MonitoringLiveTest, EveryPanelQueryReturnsDataAndEveryRuleEvaluates) {
         << recorded << "\n"
         << HttpGet(prometheus_port_, "/api/v1/rules").body;
   }
+}
+
+TEST_F(MonitoringLiveTest, ExemplarsLeadToEventsOfTheTable) {
+  ASSERT_TRUE(WaitUntil([&] { return HasSeries("up{job=\"pipeline_exporter\"} == 1"); },
+                        std::chrono::seconds(60)))
+      << "Prometheus never scraped the exporter:\n"
+      << prometheus_->Log();
+  json buckets, completed;
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        buckets = Exemplars("pipeline_file_duration_seconds_bucket");
+        completed = Exemplars("pipeline_files_completed_total");
+        return buckets.size() >= 3 && !completed.empty();
+      },
+      std::chrono::seconds(90)))
+      << "no exemplars stored (OpenMetrics scrape with exemplar storage):\n"
+      << prometheus_->Log();
+  // The scrapes carrying them were accepted whole: the target stayed up.
+  EXPECT_TRUE(HasSeries("up{job=\"pipeline_exporter\"} == 1"));
+
+  // The histogram's bounds, as the exporter exposes them.
+  std::vector<double> bounds;
+  const json les = Evaluate("count by (le) (pipeline_file_duration_seconds_bucket)");
+  for (const auto& s : les["data"]["result"]) {
+    const std::string le = s["metric"]["le"];
+    if (le != "+Inf") bounds.push_back(std::stod(le));
+  }
+  std::sort(bounds.begin(), bounds.end());
+  ASSERT_GE(bounds.size(), 5u);
+
+  int checked = 0;
+  for (const auto& series : buckets) {
+    const std::string pipeline = series["seriesLabels"]["pipeline"];
+    const std::string le = series["seriesLabels"]["le"];
+    const double upper = le == "+Inf" ? INFINITY : std::stod(le);
+    double lower = -INFINITY;
+    for (double b : bounds) {
+      if (b < upper) lower = b;
+    }
+    for (const auto& e : series["exemplars"]) {
+      const std::string id = e["labels"]["event_id"];
+      const double value = std::stod(e["value"].get<std::string>());
+      const json event = Event(pipeline, id);
+      ASSERT_TRUE(event.is_object()) << "exemplar event " << id << " is not in the table";
+      EXPECT_EQ(event["eventType"], "file_complete") << id;
+      EXPECT_EQ(std::to_string(event["batchId"].get<std::int64_t>()),
+                e["labels"]["batch_id"].get<std::string>());
+      EXPECT_EQ(event["stage"], series["seriesLabels"]["pipeline_stage"]);
+      EXPECT_LE(value, upper) << "event " << id << " in bucket le=" << le;
+      EXPECT_GT(value, lower) << "event " << id << " in bucket le=" << le;
+      if (event["durationMs"].is_number()) {
+        EXPECT_DOUBLE_EQ(value, event["durationMs"].get<double>() / 1000.0) << id;
+      }
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 3);
+  for (const auto& series : completed) {
+    for (const auto& e : series["exemplars"]) {
+      const json event = Event(series["seriesLabels"]["pipeline"], e["labels"]["event_id"]);
+      ASSERT_TRUE(event.is_object()) << e.dump();
+      EXPECT_EQ(event["eventType"], "file_complete");
+      EXPECT_EQ(e["value"], "1");
+    }
+  }
+  // Never on a gauge.
+  EXPECT_TRUE(Exemplars("pipeline_stage_files_processed").empty());
 }
 
 }  // namespace

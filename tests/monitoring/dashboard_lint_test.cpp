@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
+#include <sstream>
 
 namespace pipeline_exporter {
 namespace {
@@ -129,6 +130,39 @@ TEST(DashboardLintTest, StagePanelsLinkToTheExporterPage) {
     }
   }
   EXPECT_GE(linked, 5);
+}
+
+// A spike on a file-duration panel leads to its file: exemplars are shown there, and the
+// provisioned data source links the event_id exemplar label to the exporter's page.
+TEST(DashboardLintTest, FileDurationPanelsShowExemplarsThatLinkToTheEvent) {
+  int panels_with_exemplars = 0;
+  for (const auto& path : Dashboards()) {
+    std::vector<json> panels;
+    Panels(Load(path)["panels"], panels);
+    for (const auto& p : panels) {
+      bool duration = false, exemplar = false;
+      for (const auto& t : p.value("targets", json::array())) {
+        if (t.value("expr", "").find("pipeline_file_duration_seconds_bucket") == std::string::npos)
+          continue;
+        duration = true;
+        exemplar = exemplar || t.value("exemplar", false);
+      }
+      if (!duration) continue;
+      EXPECT_TRUE(exemplar) << path.filename() << " / " << p.value("title", "");
+      ++panels_with_exemplars;
+    }
+  }
+  EXPECT_EQ(panels_with_exemplars, 3);
+
+  std::ifstream in(PE_SOURCE_DIR "/grafana/provisioning/datasources/prometheus.yml");
+  std::stringstream text;
+  text << in.rdbuf();
+  // Grafana reads `$$` as a literal `$`, so ${__value.raw} is its own variable, not the
+  // environment's.
+  EXPECT_NE(text.str().find("exemplarTraceIdDestinations:"), std::string::npos);
+  EXPECT_NE(text.str().find("- name: event_id"), std::string::npos);
+  EXPECT_NE(text.str().find("url: \"${EXPORTER_PAGE_URL}/#event=$${__value.raw}\""),
+            std::string::npos);
 }
 
 }  // namespace

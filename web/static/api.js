@@ -6,6 +6,19 @@ export async function getJson(url) {
   return r.json();
 }
 
+// The first of `pipelines` that holds event `id`, with the event: { pipeline, event }; null
+// when none does (one request per pipeline tried, in order; any answer but 404 stops).
+export async function findEvent(id, pipelines) {
+  for (const pipeline of pipelines) {
+    const r = await fetch(`/api/events/${id}?${new URLSearchParams({ pipeline })}`, {
+      headers: { Accept: 'application/json' },
+    });
+    if (r.ok) return { pipeline, event: await r.json() };
+    if (r.status !== 404) return null;
+  }
+  return null;
+}
+
 export class Api {
   constructor() {
     this.pipeline = null;

@@ -7,7 +7,7 @@
 // batch, and the past batch viewed.
 
 import { AlertsPanel } from './alerts.js';
-import { Api, getJson } from './api.js';
+import { Api, findEvent, getJson } from './api.js';
 import { Cards } from './cards.js';
 import { BatchControl } from './control.js';
 import { $, el } from './dom.js';
@@ -28,6 +28,9 @@ class Page {
     this.api = new Api();
     this.live = null;          // the live batch JSON (from the stream)
     this.viewingBatch = null;  // a past batch id, or null when live
+    this.linkedBatch = null;   // the batch of a linked event, shown after the first snapshot
+    this.pipelines = info.pipelines.map((p) => p.name);
+    this.addressNamedPipeline = false;  // the address named the pipeline (?pipeline=)
     const openEvent = (id) => this.viewer.open(id);
     this.viewer = new PayloadViewer(this.api);
     this.frame = new FrameQueue(() => this.flush());
@@ -86,6 +89,7 @@ class Page {
     this.log.fillStages(snap.stages);
     this.frame.request();
     if (!this.shown || before !== this.liveId()) this.showLiveBatch();
+    this.showLinkedBatch();
   }
 
   // The live batch's log and errors from their newest (another batch, or the first time).
@@ -166,12 +170,35 @@ class Page {
     this.stream.open(name);  // its snapshot shows the live batch
   }
 
-  // `#event=ID` opens an event, `#batch=ID` a batch (links from alerts and dashboards).
+  // `#event=ID` opens an event, `#batch=ID` a batch (links from Grafana's exemplars, alerts
+  // and the payload viewer).
   followHash() {
     const m = /^#(event|batch)=([1-9][0-9]{0,17})$/.exec(window.location.hash);
     if (!m) return;
-    if (m[1] === 'event') this.viewer.open(Number(m[2]));
+    if (m[1] === 'event') this.openLinkedEvent(Number(m[2]));
     else this.viewBatch(Number(m[2]));
+  }
+
+  // A linked event: in the pipeline the address names, else the first pipeline that has it
+  // (an exemplar's link knows only the id); its viewer; and its batch when not the live one.
+  async openLinkedEvent(id) {
+    const others = this.pipelines.filter((n) => n !== this.api.pipeline);
+    const found = await findEvent(id, this.addressNamedPipeline ? [this.api.pipeline] : [this.api.pipeline, ...others]);
+    if (found && found.pipeline !== this.api.pipeline) {
+      $('pipeline').value = found.pipeline;
+      this.selectPipeline(found.pipeline);
+    }
+    this.viewer.open(id);  // says so when the event was not found
+    if (!found) return;
+    this.linkedBatch = found.event.batchId;
+    this.showLinkedBatch();
+  }
+
+  showLinkedBatch() {
+    if (this.linkedBatch === null || !this.shown) return;  // waits for the stream's snapshot
+    const id = this.linkedBatch;
+    this.linkedBatch = null;
+    if (id !== this.liveId() && id !== this.viewingBatch) this.viewBatch(id);
   }
 
   start(info) {
@@ -183,7 +210,8 @@ class Page {
       a.hidden = false;
     }
     const wanted = new URLSearchParams(window.location.search).get('pipeline');
-    const first = info.pipelines.some((p) => p.name === wanted) ? wanted : info.pipelines[0].name;
+    this.addressNamedPipeline = info.pipelines.some((p) => p.name === wanted);
+    const first = this.addressNamedPipeline ? wanted : info.pipelines[0].name;
     $('pipeline').value = first;
     this.selectPipeline(first);
     window.addEventListener('hashchange', () => this.followHash());

@@ -1,5 +1,6 @@
 // The payload viewer: one event with its request, response and error text (capped by the
-// exporter, flagged when cut), each with a copy button.
+// exporter, flagged when cut), each with a copy button, and a copyable link to itself
+// (`?pipeline=P#event=ID`, the form Grafana's exemplar links and alerts use).
 
 import { $, el } from './dom.js';
 
@@ -19,6 +20,7 @@ function showPayload(name, payload) {
 
 async function copyText(id, button) {
   const text = $(id).textContent;
+  const label = button.dataset.label || (button.dataset.label = button.textContent);
   try {
     await navigator.clipboard.writeText(text);
     button.textContent = 'Copied';
@@ -30,7 +32,7 @@ async function copyText(id, button) {
     sel.addRange(range);
     button.textContent = 'Selected';
   }
-  setTimeout(() => { button.textContent = 'Copy'; }, 1500);
+  setTimeout(() => { button.textContent = label; }, 1500);
 }
 
 export class PayloadViewer {
@@ -54,6 +56,11 @@ export class PayloadViewer {
       $(`viewer-${name}`).textContent = '';
       $(`viewer-${name}-note`).hidden = true;
     }
+    const link = new URL(window.location.href);
+    link.search = new URLSearchParams({ pipeline: this.api.pipeline }).toString();
+    link.hash = `event=${id}`;
+    $('viewer-link').href = link.href;
+    $('viewer-link').textContent = link.href;
     if (!dialog.open) dialog.showModal();
     try {
       const ev = await this.api.get(`/api/events/${id}`);
