@@ -10,13 +10,14 @@ build_pkgs=(
   build-essential cmake pkg-config zlib1g-dev libdeflate-dev libcrypt-dev libssl-dev
   prometheus-cpp-dev libcivetweb-dev
   libsoci-dev libboost-dev libsqlite3-dev libmariadb-dev libpq-dev
-  libyaml-cpp-dev libspdlog-dev nlohmann-json3-dev
+  libyaml-cpp-dev libspdlog-dev nlohmann-json3-dev help2man
 )
 test_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev
   prometheus sqlite3 curl ca-certificates
   mariadb-server mariadb-client postgresql postgresql-client docker-compose chromium prometheus-sql-exporter
   clang libclang-rt-14-dev nginx apache2-utils openssl prometheus-alertmanager
+  lintian systemd
 )
 # Node.js for the browser tests: the machine's own if it has one, else Debian's.
 if [ "$mode" = test ] && ! command -v npm >/dev/null 2>&1; then

@@ -3,7 +3,8 @@
 # short smoke run of every benchmark (figures printed, not asserted), then every test: unit,
 # component, end-to-end (real binary; SQLite, MariaDB, PostgreSQL; promtool; Prometheus) and
 # the browser tests (Chromium); all of them also under ASan and UBSan, and a short run of
-# every libFuzzer target. ctest's summary is the last thing printed.
+# every libFuzzer target; the Debian package is made from the build, installed, run and
+# purged (scripts/package-test.sh, root). ctest's summary is the last thing printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh test
@@ -11,8 +12,10 @@ start=$(date +%s)
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS=-Werror >/dev/null
 cmake --build build -j2
 echo "build took $(( $(date +%s) - start )) s"
-# The browser tests' one npm package (playwright-core; the browser is Debian's chromium).
+# The browser tests' one npm package (playwright-core; the browser is Debian's chromium), and
+# the Grafana checks' (@grafana/schema, typescript, @prometheus-io/lezer-promql, yaml).
 npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+npm ci --prefix tests/grafana --no-audit --no-fund --loglevel=error
 ./scripts/bench.sh --quick || echo "warning: the benchmark smoke run failed (figures above are incomplete)"
 # AddressSanitizer + UndefinedBehaviorSanitizer (+ leaks): the whole unit and end-to-end
 # suite, and the browser tests, against the sanitized binary.
