@@ -4,27 +4,31 @@
 # installed binary's --version, `systemd-analyze verify` of the installed unit, the installed
 # exporter started by hand with the installed configuration serving /metrics, then removed
 # (configuration and state kept) and purged (nothing left). Run by ctest (package_tests) as
-# part of the test command; needs root for dpkg, and says so rather than skipping.
+# part of the test command; needs root for dpkg (or sudo without a password, as
+# install-deps.sh uses it), and says so rather than skipping.
 #   scripts/package-test.sh BUILD_DIR
 set -euo pipefail
 build=$(cd "${1:?usage: package-test.sh BUILD_DIR}" && pwd)
 work=$(mktemp -d)
 exporter_pid=
 fail() { echo "package-test: FAILED: $*" >&2; exit 1; }
+root=()
+if [ "$(id -u)" != 0 ]; then
+  sudo -n true 2>/dev/null || fail "dpkg -i needs root: run the test command as root, or with sudo that asks no password"
+  root=(sudo -n)
+fi
 cleanup() {
-  [ -n "$exporter_pid" ] && kill "$exporter_pid" 2>/dev/null && wait "$exporter_pid" 2>/dev/null
-  dpkg -P pipeline-exporter >/dev/null 2>&1 || true
+  [ -n "$exporter_pid" ] && "${root[@]}" kill "$exporter_pid" 2>/dev/null
+  "${root[@]}" dpkg -P pipeline-exporter >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
-
-[ "$(id -u)" = 0 ] || fail "dpkg -i needs root: run the test command as root (as CI does)"
 for tool in dpkg-deb lintian systemd-analyze curl; do
   command -v "$tool" >/dev/null || fail "$tool is missing (scripts/install-deps.sh test installs it)"
 done
 if dpkg -s pipeline-exporter >/dev/null 2>&1; then
   echo "package-test: purging the pipeline-exporter installed before (a test's own leftover)"
-  dpkg -P pipeline-exporter >/dev/null
+  "${root[@]}" dpkg -P pipeline-exporter >/dev/null
 fi
 
 cmake --build "$build" --target package >"$work/cpack.log" 2>&1 || { cat "$work/cpack.log"; fail "cpack"; }
@@ -62,41 +66,42 @@ lintian --tag-display-limit 0 "$deb" >"$work/lintian" 2>&1 || true
 grep -v 'running with root privileges' "$work/lintian" || true
 if grep -q '^E: ' "$work/lintian"; then fail "lintian reported errors"; fi
 
-dpkg -i "$deb" >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log"; fail "dpkg -i"; }
+"${root[@]}" dpkg -i "$deb" >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log"; fail "dpkg -i"; }
 installed=$(/usr/bin/pipeline_exporter --version)
 case "$installed" in *"version $version "*) ;; *) fail "--version says '$installed', the package $version" ;; esac
 systemd-analyze verify /lib/systemd/system/pipeline_exporter.service || fail "systemd-analyze verify"
 [ -d /var/lib/pipeline_exporter ] || fail "postinst did not create /var/lib/pipeline_exporter"
-[ "$(stat -c %a /etc/pipeline_exporter/env)" = 600 ] || fail "/etc/pipeline_exporter/env is not 0600"
+[ "$("${root[@]}" stat -c %a /etc/pipeline_exporter/env)" = 600 ] || fail "/etc/pipeline_exporter/env is not 0600"
 
 # Started by hand with the installed configuration, on a free port.
-/usr/bin/pipeline_exporter --config.file=/etc/pipeline_exporter/exporter.yml \
-  --web.listen-address=127.0.0.1:0 >"$work/exporter.log" 2>&1 &
+# (As root, like the unit's dynamic user it may write the state directory; exec keeps the pid.)
+"${root[@]}" sh -c 'exec /usr/bin/pipeline_exporter --config.file=/etc/pipeline_exporter/exporter.yml \
+  --web.listen-address=127.0.0.1:0' >"$work/exporter.log" 2>&1 &
 exporter_pid=$!
 port=
 for _ in $(seq 1 100); do
   port=$(grep -o 'msg="listening".* port=[0-9]*' "$work/exporter.log" | grep -o '[0-9]*$' || true)
   [ -n "$port" ] && curl -fsS "http://127.0.0.1:$port/api/health" >/dev/null 2>&1 && break
-  kill -0 "$exporter_pid" 2>/dev/null || { cat "$work/exporter.log"; fail "the installed exporter exited"; }
+  [ -d "/proc/$exporter_pid" ] || { cat "$work/exporter.log"; fail "the installed exporter exited"; }
   sleep 0.1
 done
 curl -fsS "http://127.0.0.1:$port/metrics" >"$work/metrics" || { cat "$work/exporter.log"; fail "/metrics"; }
 grep -q '^pipeline_exporter_db_up{pipeline="default"} 1$' "$work/metrics" ||
   { cat "$work/exporter.log"; fail "the default configuration's SQLite database is not up"; }
-[ -f /var/lib/pipeline_exporter/pipeline_events.db ] || fail "no database in /var/lib/pipeline_exporter"
-kill "$exporter_pid"
+"${root[@]}" test -f /var/lib/pipeline_exporter/pipeline_events.db || fail "no database in /var/lib/pipeline_exporter"
+"${root[@]}" kill "$exporter_pid"
 wait "$exporter_pid" || fail "the exporter did not stop cleanly on SIGTERM"
 exporter_pid=
 
 # Upgrade keeps an edited configuration (a conffile).
-echo "# edited by the operator" >>/etc/pipeline_exporter/exporter.yml
-dpkg -i "$deb" >"$work/dpkg2.log" 2>&1 || { cat "$work/dpkg2.log"; fail "dpkg -i over itself"; }
+echo "# edited by the operator" | "${root[@]}" tee -a /etc/pipeline_exporter/exporter.yml >/dev/null
+"${root[@]}" dpkg -i "$deb" >"$work/dpkg2.log" 2>&1 || { cat "$work/dpkg2.log"; fail "dpkg -i over itself"; }
 grep -q "edited by the operator" /etc/pipeline_exporter/exporter.yml || fail "reinstall lost the edit"
 
-dpkg -r pipeline-exporter >/dev/null || fail "dpkg -r"
+"${root[@]}" dpkg -r pipeline-exporter >/dev/null || fail "dpkg -r"
 [ ! -e /usr/bin/pipeline_exporter ] || fail "dpkg -r left the binary"
 [ -f /etc/pipeline_exporter/exporter.yml ] || fail "dpkg -r removed the configuration"
-dpkg -P pipeline-exporter >/dev/null || fail "dpkg -P"
+"${root[@]}" dpkg -P pipeline-exporter >/dev/null || fail "dpkg -P"
 for left in /etc/pipeline_exporter /var/lib/pipeline_exporter /lib/systemd/system/pipeline_exporter.service \
             /usr/share/pipeline_exporter; do
   [ ! -e "$left" ] || fail "dpkg -P left $left"
