@@ -241,7 +241,8 @@ HttpClientResponse HttpClient::Send(const std::string& method, const std::string
       return out;
     }
     payload.resize(*content_length);
-  } else if (Lower(out.headers["transfer-encoding"]).find("chunked") != std::string::npos) {
+  } else if (const auto te = out.headers.find("transfer-encoding");
+             te != out.headers.end() && Lower(te->second).find("chunked") != std::string::npos) {
     std::string decoded;
     if (!Dechunk(payload, &decoded)) {
       out.status = 0;

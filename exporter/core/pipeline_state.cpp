@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "exporter/core/event_validator.h"
+#include "exporter/core/median.h"
 
 namespace pipeline_exporter {
 namespace {
@@ -12,21 +13,6 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 double Seconds(std::int64_t ms) { return static_cast<double>(ms) / 1000.0; }
-
-double Median(std::vector<double> v) {
-  if (v.empty()) return kNaN;
-  std::sort(v.begin(), v.end());
-  const std::size_t mid = v.size() / 2;
-  return v.size() % 2 == 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2.0;
-}
-
-WorkerFigures& FiguresOf(std::vector<std::pair<std::size_t, WorkerFigures>>& list,
-                         std::size_t index, std::int64_t window_ms) {
-  for (auto& [i, figures] : list) {
-    if (i == index) return figures;
-  }
-  return list.emplace_back(index, WorkerFigures(window_ms)).second;
-}
 
 }  // namespace
 

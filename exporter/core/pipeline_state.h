@@ -106,7 +106,7 @@ class PipelineState {
   std::array<std::uint64_t, kInvalidReasonCount> invalid_{};
   WorkerCatalog worker_catalog_;
   // Since start, per stage: (worker index, figures) in first-seen order.
-  std::vector<std::vector<std::pair<std::size_t, WorkerFigures>>> worker_totals_;
+  std::vector<WorkerFiguresList> worker_totals_;
   std::uint64_t worker_overflow_events_ = 0;
   // Batches forgotten to stay under max_batches_kept, the newest few thousand. Their rows
   // still count; they are held again only from a new run's batch_start.

@@ -20,10 +20,7 @@ std::uint64_t HashFileName(std::string_view name) {
 }  // namespace
 
 WorkerFigures& StageState::Worker(std::size_t index) {
-  for (auto& [i, figures] : workers_) {
-    if (i == index) return figures;
-  }
-  return workers_.emplace_back(index, WorkerFigures(eta_window_ms_)).second;
+  return FiguresOf(workers_, index, eta_window_ms_);
 }
 
 void StageState::Uncount(std::uint16_t index, bool completed, std::int64_t ts_ms) {

@@ -65,7 +65,7 @@ class StageState {
     return window_.PerSecond(now_ms);
   }
   // The run's workers (catalog index → figures), in first-seen order.
-  const std::vector<std::pair<std::size_t, WorkerFigures>>& workers() const { return workers_; }
+  const WorkerFiguresList& workers() const { return workers_; }
   // The run's sub-stages, in first-seen order.
   const std::vector<SubStageState>& sub_stages() const { return sub_stages_; }
 
@@ -100,7 +100,7 @@ class StageState {
   std::optional<std::int64_t> end_ms_;
   std::optional<std::int64_t> last_event_ms_;
   ThroughputWindow window_;
-  std::vector<std::pair<std::size_t, WorkerFigures>> workers_;
+  WorkerFiguresList workers_;
   std::vector<SubStageState> sub_stages_;
 };
 

@@ -219,6 +219,8 @@ void AppendOpenMetrics(const std::vector<prometheus::MetricFamily>& families,
         fi < exemplars.size() ? exemplars[fi] : kNone;
     const OpenMetricsFamily om = OpenMetricsNameAndType(f);
     AppendHelpAndType(om.name, f.help, /*quotes=*/true, om.type, out);
+    // An `unknown` family (a counter not named *_total) takes no exemplar.
+    const bool counter_exemplars = om.type == std::string_view("counter");
     if (const char* unit = UnitOf(om.name)) {
       out += "# UNIT ";
       out += om.name;
@@ -236,7 +238,7 @@ void AppendOpenMetrics(const std::vector<prometheus::MetricFamily>& families,
         case MetricType::Counter:
           AppendSeries(f.name, "", labels, out);
           AppendNumber(m.counter.value, out);
-          if (std::string_view(om.type) == "counter") AppendExemplar(mx.value, out);
+          if (counter_exemplars) AppendExemplar(mx.value, out);
           out += '\n';
           break;
         case MetricType::Gauge:  // never an exemplar: Prometheus refuses the whole scrape

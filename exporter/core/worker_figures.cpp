@@ -1,7 +1,8 @@
 #include "exporter/core/worker_figures.h"
 
-#include <algorithm>
 #include <limits>
+
+#include "exporter/core/median.h"
 
 namespace pipeline_exporter {
 
@@ -44,16 +45,16 @@ WorkerFiguresView WorkerFigures::View(std::int64_t now_ms) const {
   v.failure_ratio = done > 0 ? static_cast<double>(failed_) / static_cast<double>(done)
                              : std::numeric_limits<double>::quiet_NaN();
   if (const auto rate = window_.PerSecond(now_ms)) v.per_second = std::max(0.0, *rate);
-  if (!durations_.empty()) {
-    std::vector<float> sorted = durations_;
-    std::sort(sorted.begin(), sorted.end());
-    const std::size_t mid = sorted.size() / 2;
-    v.median_duration_seconds = sorted.size() % 2 == 1
-                                    ? static_cast<double>(sorted[mid])
-                                    : (static_cast<double>(sorted[mid - 1]) + sorted[mid]) / 2.0;
-  }
+  if (!durations_.empty()) v.median_duration_seconds = Median(durations_);
   v.last_event_ms = last_event_ms_;
   return v;
+}
+
+WorkerFigures& FiguresOf(WorkerFiguresList& list, std::size_t index, std::int64_t window_ms) {
+  for (auto& [i, figures] : list) {
+    if (i == index) return figures;
+  }
+  return list.emplace_back(index, WorkerFigures(window_ms)).second;
 }
 
 }  // namespace pipeline_exporter

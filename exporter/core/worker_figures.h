@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "exporter/core/throughput_window.h"
@@ -67,5 +68,12 @@ class WorkerFigures {
   std::optional<std::int64_t> last_event_ms_;
   ThroughputWindow window_;
 };
+
+// Workers' figures in first-seen order, by worker index (a stage run's or a stage's since
+// start).
+using WorkerFiguresList = std::vector<std::pair<std::size_t, WorkerFigures>>;
+
+// The figures of worker `index`, added (with a window of `window_ms`) when not yet there.
+WorkerFigures& FiguresOf(WorkerFiguresList& list, std::size_t index, std::int64_t window_ms);
 
 }  // namespace pipeline_exporter

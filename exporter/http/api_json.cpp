@@ -132,15 +132,18 @@ Json WorkerFiguresJson(const WorkerFiguresView& v) {
   return j;
 }
 
+// {"stage", "worker"}: what names a worker row.
+Json WorkerKeyJson(const WorkerRow& row) {
+  return Json{{"stage", row.stage}, {"worker", row.worker}};
+}
+
 }  // namespace
 
 Json BatchWorkersJson(const std::vector<WorkerRow>& rows) {
   Json out = Json::array();
   for (const WorkerRow& row : rows) {
     if (row.batch.completed + row.batch.failed == 0) continue;
-    Json j;
-    j["stage"] = row.stage;
-    j["worker"] = row.worker;
+    Json j = WorkerKeyJson(row);
     j.update(WorkerFiguresJson(row.batch));
     out.push_back(std::move(j));
   }
@@ -148,9 +151,7 @@ Json BatchWorkersJson(const std::vector<WorkerRow>& rows) {
 }
 
 Json WorkerRowJson(const WorkerRow& row) {
-  Json j;
-  j["stage"] = row.stage;
-  j["worker"] = row.worker;
+  Json j = WorkerKeyJson(row);
   j["batch"] = WorkerFiguresJson(row.batch);
   j["sinceStart"] = WorkerFiguresJson(row.total);
   j["silent"] = row.silent;

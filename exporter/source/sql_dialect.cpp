@@ -23,6 +23,18 @@ std::string_view DialectName(SqlDialect dialect) {
   return "";
 }
 
+std::string NullTextOf(SqlDialect dialect) {
+  switch (dialect) {
+    case SqlDialect::kMysql:
+      return "CAST(NULL AS CHAR(64))";
+    case SqlDialect::kPostgresql:
+      return "CAST(NULL AS VARCHAR(64))";
+    case SqlDialect::kSqlite:
+      return "NULL";
+  }
+  return "NULL";
+}
+
 std::string EpochMillisOf(SqlDialect dialect, std::string_view column) {
   const std::string c(column);
   switch (dialect) {

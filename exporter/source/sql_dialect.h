@@ -19,6 +19,10 @@ std::string_view DialectName(SqlDialect dialect);  // "sqlite", "mysql", "postgr
 // in SQL so that no driver's date conversion is trusted.
 std::string EpochMillisOf(SqlDialect dialect, std::string_view column);
 
+// A NULL typed as short text, for a column the table lacks: SOCI's MySQL backend cannot type
+// a bare NULL column.
+std::string NullTextOf(SqlDialect dialect);
+
 // An expression giving the database's current time as UTC epoch milliseconds.
 std::string NowEpochMillis(SqlDialect dialect);
 
