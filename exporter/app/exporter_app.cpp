@@ -1,6 +1,7 @@
 #include "exporter/app/exporter_app.h"
 
 #include <spdlog/spdlog.h>
+#include <soci/soci.h>
 #include <sys/resource.h>
 
 #include "exporter/alerting/alertmanager_client.h"
@@ -33,10 +34,12 @@
 #include "exporter/source/database.h"
 #include "exporter/source/demo_scenario.h"
 #include "exporter/source/demo_simulator.h"
+#include "exporter/source/postgres_listener.h"
 #include "exporter/source/schema_bootstrap.h"
 #include "exporter/source/soci_event_log.h"
 #include "exporter/source/soci_event_source.h"
 #include "exporter/source/sql_dialect.h"
+#include "exporter/source/sqlite_file_watcher.h"
 #include "exporter/source/tailer.h"
 
 namespace pipeline_exporter {
@@ -67,7 +70,13 @@ struct ExporterApp::Impl {
     std::unique_ptr<SociEventLog> log;
     std::unique_ptr<SociEventSource> source;
     std::unique_ptr<Tailer> tailer;
+    // What wakes the tailer before its poll interval ends: SQLite's files, PostgreSQL's NOTIFY.
+    std::unique_ptr<SqliteFileWatcher> watcher;
+    std::unique_ptr<PostgresListener> listener;
   };
+
+  // Starts what wakes the tailer before its interval ends; returns the path's name for the log.
+  static const char* StartWakeUps(Pipeline& p, const Clock& clock, bool demo_target);
 
   Impl(Config c, Flags f, const Clock& clk)
       : config(std::move(c)), flags(std::move(f)), clock(clk) {}
@@ -145,7 +154,7 @@ ExporterApp::ExporterApp(Config config, Flags flags, const Clock& clock)
     if (m.config.control.enabled) a.control = p.log.get();
     Impl::Pipeline* self = &p;
     a.nudge = [self] {
-      if (self->tailer) self->tailer->Nudge();
+      if (self->tailer) self->tailer->Nudge(WakeSource::kApi);
     };
     api_pipelines.push_back(std::move(a));
   }
@@ -269,6 +278,72 @@ void CheckOpenFilesLimit(std::size_t pipelines, int http_threads) {
 
 }  // namespace
 
+namespace {
+
+// Says, once at start, when a SQLite file is not in WAL mode: there a read waits while a
+// writer commits, and the writers' transactions wait for the reads.
+void CheckJournalMode(const std::string& pipeline, const std::string& connect_string) {
+  try {
+    soci::session sql(connect_string);
+    std::string mode;
+    sql << "PRAGMA journal_mode", soci::into(mode);
+    if (mode != "wal") {
+      spdlog::info(
+          "pipeline={} msg=\"the SQLite file is not in WAL mode: reads wait while a writer "
+          "commits, and an event may arrive late; convert it once with PRAGMA "
+          "journal_mode=WAL\" journal_mode={}",
+          pipeline, LogfmtQuote(mode));
+    }
+  } catch (const std::exception&) {
+    // The tail reports an unreadable database.
+  }
+}
+
+}  // namespace
+
+const char* ExporterApp::Impl::StartWakeUps(Impl::Pipeline& p, const Clock& clock, bool demo_target) {
+  Tailer* tailer = p.tailer.get();
+  const std::string& name = p.config.spec.name;
+  switch (p.db->dialect()) {
+    case SqlDialect::kSqlite: {
+      const auto file = SqliteFileOf(p.config.database);
+      if (!file) return "poll";
+      CheckJournalMode(name, p.config.database);
+      p.watcher = std::make_unique<SqliteFileWatcher>(
+          *file, [tailer] { tailer->Nudge(WakeSource::kInotify); });
+      try {
+        p.watcher->Start();
+        return "inotify";
+      } catch (const std::exception& e) {
+        spdlog::warn("pipeline={} msg=\"cannot watch the SQLite file; new rows arrive by the poll\" "
+                     "error={}",
+                     name, LogfmtQuote(e.what()));
+        p.watcher.reset();
+        return "poll";
+      }
+    }
+    case SqlDialect::kPostgresql: {
+      if (demo_target) {
+        try {
+          ApplyMigration(p.config.database, 3, p.config.table);
+        } catch (const std::exception& e) {
+          spdlog::warn("pipeline={} msg=\"cannot apply migration 003 (NOTIFY)\" error={}", name,
+                       LogfmtQuote(e.what()));
+        }
+      }
+      PipelineStore* store = p.store.get();
+      p.listener = std::make_unique<PostgresListener>(
+          *p.db, name, clock, [tailer] { tailer->Nudge(WakeSource::kNotify); },
+          [store](ListenerEvent e) { store->RecordListener(e); });
+      p.listener->Start();
+      return "notify";
+    }
+    case SqlDialect::kMysql:
+      return "poll";
+  }
+  return "poll";
+}
+
 void ExporterApp::Start() {
   Impl& m = *impl_;
   if (m.started) return;
@@ -302,8 +377,9 @@ void ExporterApp::Start() {
     // write them); a missing table is only worth a warning where control is on.
     p.tailer->SetControlReader(p.log.get(), m.config.control.enabled);
     p.tailer->Start();
-    spdlog::info("pipeline={} msg=\"tailing\" table={} poll_interval_ms={}", p.config.spec.name,
-                 p.config.table, p.config.poll_interval.count());
+    const char* wake_up = Impl::StartWakeUps(p, m.clock, demo_target);
+    spdlog::info("pipeline={} msg=\"tailing\" table={} poll_interval_ms={} wake_up={}",
+                 p.config.spec.name, p.config.table, p.config.poll_interval.count(), wake_up);
   }
   if (m.flags.demo) {
     DemoOptions demo;
@@ -320,6 +396,9 @@ void ExporterApp::Stop() {
   if (m.hub) m.hub->Close();
   if (m.demo) m.demo->Stop();
   for (auto& p : m.pipelines) {
+    // The wake-ups first: they call into the tailer.
+    if (p.watcher) p.watcher->Stop();
+    if (p.listener) p.listener->Stop();
     if (p.tailer) p.tailer->Stop();
   }
   if (m.server) m.server->Stop();

@@ -332,6 +332,37 @@ Exposition PipelineCollector::RenderExposition(const std::vector<PipelineSnapsho
       ps, "pipeline_exporter_id_regressions_total",
       "Times the table's ids went backwards (truncated or recreated) and the state was rebuilt.",
       [](const PipelineSnapshot& p) { return p.tail.id_regressions; }));
+  MetricFamily wakeups = MakeFamily(
+      "pipeline_exporter_wakeups_total",
+      "Polls of the event log by what started them: poll (the interval ran out), notify "
+      "(PostgreSQL NOTIFY), inotify (the SQLite file changed), api (a write through this exporter).",
+      MetricType::Counter);
+  for (const auto& p : ps) {
+    for (const WakeSource s : kAllWakeSources) {
+      AddCounter(wakeups, {{"pipeline", p.name}, {"source", std::string(WakeSourceName(s))}},
+                 static_cast<double>(p.tail.wakeups[static_cast<std::size_t>(s)]));
+    }
+  }
+  out.push_back(std::move(wakeups));
+  MetricFamily listener_up =
+      MakeFamily("pipeline_exporter_listener_up",
+                 "1 while the PostgreSQL LISTEN connection is listening (pipelines with one).",
+                 MetricType::Gauge);
+  MetricFamily listener_losses = MakeFamily(
+      "pipeline_exporter_listener_losses_total",
+      "Times the PostgreSQL LISTEN connection was lost (dropped, or silent past its keepalive) "
+      "and opened again.",
+      MetricType::Counter);
+  for (const auto& p : ps) {
+    if (!p.tail.listener_up) continue;
+    AddGauge(listener_up, {{"pipeline", p.name}}, *p.tail.listener_up ? 1.0 : 0.0);
+    AddCounter(listener_losses, {{"pipeline", p.name}},
+               static_cast<double>(p.tail.listener_losses));
+  }
+  if (!listener_up.metric.empty()) {
+    out.push_back(std::move(listener_up));
+    out.push_back(std::move(listener_losses));
+  }
   out.push_back(PipelineGauge(
       ps, "pipeline_exporter_last_event_id",
       "The tail's high-water mark: the highest event id read.",

@@ -44,6 +44,7 @@ void PipelineStore::RecordPoll(const PollRecord& record) {
   tail_.poll_duration.Observe(record.duration_seconds);
   tail_.gaps_expired += record.gaps_expired;
   if (record.id_regressed) ++tail_.id_regressions;
+  if (record.woke_by) ++tail_.wakeups[static_cast<std::size_t>(*record.woke_by)];
   if (!record.ok) {
     tail_.db_up = false;
     ++tail_.poll_errors;
@@ -58,6 +59,12 @@ void PipelineStore::RecordPoll(const PollRecord& record) {
         1000.0;
     tail_.clock_skew_seconds = static_cast<double>(newest_event_ms_ - *record.db_now_ms) / 1000.0;
   }
+}
+
+void PipelineStore::RecordListener(ListenerEvent event) {
+  std::lock_guard lock(mu_);
+  tail_.listener_up = event == ListenerEvent::kListening;
+  if (event == ListenerEvent::kLost) ++tail_.listener_losses;
 }
 
 void PipelineStore::Reset() {

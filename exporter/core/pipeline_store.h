@@ -40,6 +40,8 @@ class PipelineStore {
   void ApplyControl(const std::vector<ControlRequest>& requests);
 
   void RecordPoll(const PollRecord& record);
+  // The PostgreSQL listener's state (the first call makes its metrics appear).
+  void RecordListener(ListenerEvent event);
 
   // The listener told about applied events; set before the tail starts. Borrowed.
   void SetListener(EventListener* listener) { listener_ = listener; }

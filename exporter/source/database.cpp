@@ -1,8 +1,10 @@
 #include "exporter/source/database.h"
 
 #include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <stdexcept>
 
 namespace pipeline_exporter {
@@ -19,6 +21,11 @@ Database::~Database() = default;
 
 Database::Slot& Database::Acquire(Role role) {
   std::unique_lock lock(mu_);
+  if (role == Role::kListen) {
+    // One listener per pipeline, as for the tail.
+    listen_slot_.busy = true;
+    return listen_slot_;
+  }
   if (role == Role::kTail) {
     Slot& tail = *slots_[0];
     // One tail per pipeline: the slot is never contended.
@@ -53,7 +60,38 @@ void Database::Release(Slot& slot, bool failed) {
   freed_.notify_one();
 }
 
-void Database::Open(Slot& slot) {
+using namespace sqlite_api;  // SOCI's copy of the sqlite3 API
+
+// SQLite's own busy handler sleeps in growing steps up to 100 ms, so a read that meets a
+// writer's lock (rollback-journal mode) stalls for up to 100 ms after the lock is gone. This
+// one tries again every millisecond until the connect string's timeout.
+struct Database::BusyWait {
+  std::chrono::milliseconds timeout;
+  std::chrono::steady_clock::time_point started;
+
+  static int RetrySoon(void* arg, int attempt) {
+    auto* wait = static_cast<BusyWait*>(arg);
+    const auto now = std::chrono::steady_clock::now();
+    if (attempt == 0) wait->started = now;
+    if (now - wait->started >= wait->timeout) return 0;
+    sqlite3_sleep(1);
+    return 1;
+  }
+};
+
+namespace {
+
+// The busy timeout of a SQLite connect string ("timeout=N" seconds; CheckedConnectString
+// adds 5 when absent).
+std::chrono::milliseconds SqliteTimeout(const std::string& connect_string) {
+  const auto at = connect_string.find("timeout=");
+  if (at == std::string::npos) return std::chrono::seconds(5);
+  return std::chrono::seconds(std::atoi(connect_string.c_str() + at + 8));
+}
+
+}  // namespace
+
+void Database::Open(Slot& slot, Role role) {
   {
     std::lock_guard lock(mu_);
     const std::int64_t now = clock_.Now();
@@ -63,13 +101,25 @@ void Database::Open(Slot& slot) {
     }
   }
   try {
-    slot.session = std::make_unique<soci::session>(connect_string_);
+    std::string connect = connect_string_;
+    if (role == Role::kListen && dialect_ == SqlDialect::kPostgresql) {
+      // Written last, so the user's own keepalive settings (earlier) are overridden.
+      connect +=
+          " application_name=pipeline_exporter_listener keepalives=1 keepalives_idle=30 "
+          "keepalives_interval=10 keepalives_count=3";
+    }
+    slot.session = std::make_unique<soci::session>(connect);
   } catch (...) {
     std::lock_guard lock(mu_);
     backoff_ms_ = backoff_ms_ == 0 ? options_.min_backoff_ms
                                    : std::min(options_.max_backoff_ms, backoff_ms_ * 2);
     next_connect_ms_ = clock_.Now() + backoff_ms_;
     throw;
+  }
+  if (dialect_ == SqlDialect::kSqlite) {
+    auto* backend = static_cast<soci::sqlite3_session_backend*>(slot.session->get_backend());
+    slot.busy_wait = std::make_shared<BusyWait>(BusyWait{SqliteTimeout(connect_string_), {}});
+    sqlite3_busy_handler(backend->conn_, BusyWait::RetrySoon, slot.busy_wait.get());
   }
   // A table made by migration 001 alone has no subStage column: select NULL in its place.
   try {
@@ -87,7 +137,7 @@ void Database::Run(
     Role role, const std::function<void(soci::session&, std::unique_ptr<SessionCache>&)>& work) {
   Slot& slot = Acquire(role);
   try {
-    if (!slot.session) Open(slot);
+    if (!slot.session) Open(slot, role);
     work(*slot.session, slot.cache);
   } catch (...) {
     // A failed statement may leave the connection unusable (server restarted, network

@@ -1,7 +1,8 @@
 #pragma once
 // The one connection holder of a pipeline: its SOCI sessions, and the one reconnect policy
-// that the tail, the API's queries and ingest all go through. The tail has a session of its
-// own (its prepared statements live with it); requests share a small pool and wait a bounded
+// that the tail, the API's queries, ingest and the PostgreSQL listener all go through. The
+// tail has a session of its own (its prepared statements live with it), so has the listener
+// (it holds its session for as long as it listens); requests share a small pool and wait a bounded
 // time for a free session. A session whose statement failed is closed and reopened on next
 // use; after a failed connect no session tries again until a capped exponential backoff has
 // passed, so an unreachable database is asked at most once per backoff step, whoever asks.
@@ -40,7 +41,9 @@ class SessionCache {
 
 class Database {
  public:
-  enum class Role { kTail, kQuery };
+  // kListen's session is opened with application_name=pipeline_exporter_listener (so an
+  // operator can find it in pg_stat_activity) and TCP keepalives.
+  enum class Role { kTail, kQuery, kListen };
 
   // `table` must be a plain identifier; throws std::invalid_argument otherwise.
   Database(std::string connect_string, std::string table, const Clock& clock,
@@ -75,14 +78,16 @@ class Database {
   }
 
  private:
+  struct BusyWait;  // SQLite's busy handler state: declared before the session it serves
   struct Slot {
+    std::shared_ptr<BusyWait> busy_wait;
     std::unique_ptr<soci::session> session;
     std::unique_ptr<SessionCache> cache;  // after the session: destroyed before it
     bool busy = false;
   };
   Slot& Acquire(Role role);
   void Release(Slot& slot, bool failed);
-  void Open(Slot& slot);
+  void Open(Slot& slot, Role role);
 
   std::string connect_string_;
   std::string table_;
@@ -92,6 +97,7 @@ class Database {
   std::mutex mu_;
   std::condition_variable freed_;
   std::vector<std::unique_ptr<Slot>> slots_;  // [0] is the tail's
+  Slot listen_slot_;
   std::int64_t next_connect_ms_ = 0;
   std::int64_t backoff_ms_ = 0;
   std::atomic<bool> has_sub_stage_{false};

@@ -17,12 +17,23 @@ std::string ReplaceAll(std::string text, const std::string& from, const std::str
   return text;
 }
 
-// SOCI runs one statement per call; the migrations end every statement with ";\n" and
-// use no semicolons elsewhere.
+// SOCI runs one statement per call; the migrations end every statement with ";" and use
+// semicolons elsewhere only inside a $$-quoted function body.
 std::vector<std::string> Statements(const std::string& sql) {
   std::vector<std::string> out;
   std::string current;
+  bool in_body = false;
   for (std::size_t i = 0; i < sql.size(); ++i) {
+    if (sql.compare(i, 2, "$$") == 0) {
+      in_body = !in_body;
+      current += "$$";
+      ++i;
+      continue;
+    }
+    if (in_body) {
+      current += sql[i];
+      continue;
+    }
     if (sql[i] == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
       while (i < sql.size() && sql[i] != '\n') ++i;
       continue;
@@ -38,12 +49,18 @@ std::vector<std::string> Statements(const std::string& sql) {
   return out;
 }
 
+bool IsPragma(const std::string& statement) {
+  const auto start = statement.find_first_not_of(" \n\t\r");
+  return start != std::string::npos && statement.compare(start, 6, "PRAGMA") == 0;
+}
+
 }  // namespace
 
 std::string MigrationSql(const std::string& dialect, int number, const std::string& table,
                          const std::string& control_table) {
   const char* name = number == 1   ? "/001_create_batch_execution_log.sql"
                      : number == 2 ? "/002_batch_control.sql"
+                     : number == 3 ? "/003_notify.sql"
                                    : nullptr;
   const EmbeddedFile* f = name ? FindMigrationFile(dialect + name) : nullptr;
   if (!f) throw std::invalid_argument("no migration " + std::to_string(number) + " for " + dialect);
@@ -97,12 +114,17 @@ bool EnsureEventTable(const std::string& connect_string, const std::string& tabl
     sql << "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = :t", soci::use(name),
         soci::into(count);
     exists = count > 0;
-    // WAL lets the tail read while a writer (the demo, a pipeline) is writing.
-    if (!exists) sql << "PRAGMA journal_mode=WAL";
   }
   if (!exists) {
+    // A PRAGMA (001's journal mode for SQLite) cannot run inside a transaction: first.
+    const auto statements = Statements(MigrationSql(dialect_name, 1, table));
+    for (const auto& stmt : statements) {
+      if (IsPragma(stmt)) sql << stmt;
+    }
     soci::transaction tx(sql);
-    for (const auto& stmt : Statements(MigrationSql(dialect_name, 1, table))) sql << stmt;
+    for (const auto& stmt : statements) {
+      if (!IsPragma(stmt)) sql << stmt;
+    }
     tx.commit();
     created = true;
   }
@@ -114,6 +136,21 @@ bool EnsureEventTable(const std::string& connect_string, const std::string& tabl
     sql << stmt;
   }
   return created;
+}
+
+}  // namespace pipeline_exporter
+
+namespace pipeline_exporter {
+
+void ApplyMigration(const std::string& connect_string, int number, const std::string& table,
+                    const std::string& control_table) {
+  const auto dialect = DialectOf(connect_string);
+  if (!dialect) throw std::invalid_argument("unsupported database: " + connect_string);
+  soci::session sql(connect_string);
+  for (const auto& stmt :
+       Statements(MigrationSql(std::string(DialectName(*dialect)), number, table, control_table))) {
+    sql << stmt;
+  }
 }
 
 }  // namespace pipeline_exporter

@@ -90,3 +90,40 @@ std::string CheckedConnectString(const std::string& connect_string, const std::s
 }
 
 }  // namespace pipeline_exporter
+
+namespace pipeline_exporter {
+
+std::optional<std::string> SqliteFileOf(std::string_view connect_string) {
+  constexpr std::string_view kScheme = "sqlite3://";
+  if (connect_string.substr(0, kScheme.size()) != kScheme) return std::nullopt;
+  std::string_view rest = connect_string.substr(kScheme.size());
+  std::string file;
+  if (rest.find('=') == std::string_view::npos) {
+    file = std::string(rest);
+  } else {
+    std::size_t i = 0;
+    while (i < rest.size()) {
+      while (i < rest.size() && rest[i] == ' ') ++i;
+      const std::size_t eq = rest.find('=', i);
+      if (eq == std::string_view::npos) break;
+      const std::string_view key = rest.substr(i, eq - i);
+      i = eq + 1;
+      std::string value;
+      if (i < rest.size() && (rest[i] == '"' || rest[i] == '\'')) {
+        const char quote = rest[i++];
+        const std::size_t end = rest.find(quote, i);
+        value = std::string(rest.substr(i, end == std::string_view::npos ? end : end - i));
+        i = end == std::string_view::npos ? rest.size() : end + 1;
+      } else {
+        const std::size_t end = rest.find(' ', i);
+        value = std::string(rest.substr(i, end == std::string_view::npos ? end : end - i));
+        i = end == std::string_view::npos ? rest.size() : end;
+      }
+      if (key == "db" || key == "dbname") file = value;
+    }
+  }
+  if (file.empty() || file == ":memory:" || file.rfind("file:", 0) == 0) return std::nullopt;
+  return file;
+}
+
+}  // namespace pipeline_exporter

@@ -36,3 +36,11 @@ std::string CheckedConnectString(const std::string& connect_string, const std::s
                                  SqlDialect* dialect);
 
 }  // namespace pipeline_exporter
+
+namespace pipeline_exporter {
+
+// The file of a SQLite connect string ("sqlite3://db=PATH …", "dbname=", a quoted value, or
+// a bare path as SOCI allows); nullopt for another database, ":memory:" or a "file:" URI.
+std::optional<std::string> SqliteFileOf(std::string_view connect_string);
+
+}  // namespace pipeline_exporter

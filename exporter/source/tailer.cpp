@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <utility>
 
 #include "exporter/core/logfmt.h"
 
@@ -38,10 +39,10 @@ void Tailer::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-void Tailer::Nudge() {
+void Tailer::Nudge(WakeSource source) {
   {
     std::lock_guard lock(mu_);
-    nudged_ = true;
+    if (!nudged_by_) nudged_by_ = source;
   }
   wake_.notify_all();
 }
@@ -75,6 +76,7 @@ void Tailer::ReadControl() {
 bool Tailer::PollOnce() {
   const auto started = std::chrono::steady_clock::now();
   PollRecord record;
+  record.woke_by = std::exchange(woke_by_, std::nullopt);
   try {
     if (!replayed_) Replay();
     std::int64_t db_now = clock_.Now();
@@ -110,6 +112,7 @@ bool Tailer::PollOnce() {
     // A catch-up (replay at start, or after an outage) leaves this thread's malloc arena
     // holding the fetch buffers' peak; hand it back rather than keep it for good.
     if (rows_read >= options_.fetch_limit) malloc_trim(0);
+    last_rows_read_ = rows_read;
     if (control_ && clock_.Now() >= control_retry_ms_) ReadControl();
     record.gaps_expired = tracker_.Expire(db_now) + tracker_.TakeOverflowed();
     if (record.gaps_expired > 0) {
@@ -133,6 +136,7 @@ bool Tailer::PollOnce() {
     }
     consecutive_failures_ = 0;
   } catch (const std::exception& e) {
+    last_rows_read_ = 0;
     ++consecutive_failures_;
     if (auto suppressed = error_log_.Admit(clock_.Now())) {
       spdlog::error("pipeline={} msg=\"poll failed\" error={} suppressed={}", store_.name(),
@@ -204,9 +208,26 @@ void Tailer::LogRejected(const ApplyReport& report) {
 }
 
 void Tailer::Run() {
+  // SQLite in WAL mode makes a commit visible in its shared-memory index only after writing
+  // (and syncing) the -wal file that inotify saw change, so a read woken by that change can
+  // come too early and miss the row. A read woken by inotify is therefore followed by reads
+  // 1, 2, 4 … 256 ms later (from 1 ms again whenever one finds rows), until 256 ms pass with
+  // nothing new; they are counted as wake-ups of the same source.
+  constexpr std::chrono::milliseconds kMaxSettle{256};
+  std::chrono::milliseconds settle{0};
   for (;;) {
+    const std::optional<WakeSource> woke_by = woke_by_;
     PollOnce();
     auto wait = options_.poll_interval;
+    if (woke_by != WakeSource::kInotify || consecutive_failures_ > 0) {
+      settle = std::chrono::milliseconds(0);
+    } else if (last_rows_read_ > 0 || settle.count() == 0) {
+      settle = std::chrono::milliseconds(1);
+    } else {
+      settle *= 2;
+    }
+    const bool early = settle.count() > 0 && settle <= kMaxSettle;
+    if (early) wait = std::min(wait, settle);
     if (consecutive_failures_ > 0) {
       // Capped exponential backoff: 1×, 2×, 4×… the poll interval, at most max_backoff.
       const int shift = std::min(consecutive_failures_ - 1, 16);
@@ -214,9 +235,13 @@ void Tailer::Run() {
           options_.max_backoff, options_.poll_interval * (std::int64_t{1} << shift));
     }
     std::unique_lock lock(mu_);
-    wake_.wait_for(lock, wait, [this] { return stop_ || nudged_; });
+    const bool nudged = wake_.wait_for(lock, wait, [this] { return stop_ || nudged_by_; });
     if (stop_) return;
-    nudged_ = false;
+    if (nudged) {
+      woke_by_ = std::exchange(nudged_by_, std::nullopt);
+    } else {
+      woke_by_ = early ? *woke_by : WakeSource::kPoll;
+    }
   }
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // Follows one pipeline's event log: on start it replays the configured window, then polls
 // for rows after its high-water mark (and for ids still missing below it, see IdTracker)
-// every poll interval, applies each row exactly once to the PipelineStore and records every
+// every poll interval or when nudged (a NOTIFY, a changed SQLite file, a write through the
+// API: see Nudge), applies each row exactly once to the PipelineStore and records every
 // poll's outcome there. Late join (SPEC §3): when it meets a row of a batch the store holds
 // no rows of (and that row is not a batch_start), it first reads that batch's earlier rows
 // from the start of its latest run, so no view shows half a run — this is also how the
@@ -19,6 +20,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "exporter/core/batch_run_reader.h"
@@ -28,6 +30,7 @@
 #include "exporter/core/invalid_reason.h"
 #include "exporter/core/log_rate_limiter.h"
 #include "exporter/core/pipeline_store.h"
+#include "exporter/core/wake_source.h"
 #include "exporter/source/event_source.h"
 #include "exporter/source/replay_locator.h"
 
@@ -57,8 +60,10 @@ class Tailer {
   // false when the database failed.
   bool PollOnce();
 
-  // Makes the polling thread poll now instead of at the end of its interval.
-  void Nudge();
+  // Makes the polling thread poll now instead of at the end of its interval; `source` is
+  // what the poll is counted under (pipeline_exporter_wakeups_total). Nudges that arrive
+  // before the thread wakes make one poll, counted under the first. Thread-safe.
+  void Nudge(WakeSource source = WakeSource::kApi);
 
   // Also reads the batch control requests (after the events of each poll). Set before
   // Start(); borrowed. `warn_missing`: an unreadable control table is a warning (else info).
@@ -104,7 +109,9 @@ class Tailer {
   std::mutex mu_;
   std::condition_variable wake_;
   bool stop_ = false;
-  bool nudged_ = false;
+  std::optional<WakeSource> nudged_by_;  // under mu_
+  std::optional<WakeSource> woke_by_;    // the poll thread's: what started the next poll
+  std::size_t last_rows_read_ = 0;       // by the latest poll
   std::thread thread_;
 };
 

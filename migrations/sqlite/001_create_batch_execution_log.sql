@@ -1,4 +1,7 @@
 -- pipeline_exporter event log, SQLite. Timestamps are UTC text with milliseconds.
+-- WAL: the exporter's reads never wait for a writer, nor a writer for them (in the default
+-- rollback-journal mode a read waits while a write commits). The mode stays with the file.
+PRAGMA journal_mode=WAL;
 CREATE TABLE IF NOT EXISTS batchExecutionLog (
   id             INTEGER PRIMARY KEY AUTOINCREMENT,
   batchId        INTEGER NOT NULL,

@@ -50,7 +50,7 @@ class ExporterHarness {
                    const std::string& top = "") {
     std::ofstream(dir_.File("exporter.yml"))
         << top << "pipelines:\n  - name: cofi\n    database: \"" << database
-        << "\"\n    poll_interval: 50ms\n"
+        << "\"\n    poll_interval: " << poll_interval_ << "\n"
         << extra
         << "    stages:\n      - { id: denoise, title: \"Denoise\" }\n"
            "      - { id: stt, title: \"Speech to text\" }\n"
@@ -117,6 +117,7 @@ class ExporterHarness {
   }
 
   TempDir dir_;
+  std::string poll_interval_ = "50ms";  // set before SetUpDatabase to change it
   std::unique_ptr<DatabaseServer> server_;
   soci::session sql_;
   int runs_ = 0;

@@ -292,3 +292,67 @@ TEST_F(TailerTest, ThreadPollsUntilStoppedAndNudgeWakesIt) {
 
 }  // namespace
 }  // namespace pipeline_exporter
+
+namespace pipeline_exporter {
+namespace {
+
+TEST_F(TailerTest, EveryPollIsCountedUnderWhatWokeIt) {
+  TailerOptions o;
+  o.poll_interval = std::chrono::hours(1);  // only nudges wake it in this test
+  Tailer tailer = MakeTailer(o);
+  auto wakeups = [&](WakeSource s) {
+    return store_.Snapshot().tail.wakeups[static_cast<std::size_t>(s)];
+  };
+  auto polls = [&] { return store_.Snapshot().tail.poll_duration.count; };
+  tailer.Start();
+  ASSERT_TRUE(WaitUntil([&] { return polls() == 1; }));  // the first poll: not a wake-up
+  EXPECT_EQ(wakeups(WakeSource::kInotify), 0u);
+  tailer.Nudge(WakeSource::kNotify);
+  ASSERT_TRUE(WaitUntil([&] { return polls() == 2; }));
+  EXPECT_EQ(wakeups(WakeSource::kNotify), 1u);
+  tailer.Nudge();  // a write through the API
+  ASSERT_TRUE(WaitUntil([&] { return polls() == 3; }));
+  EXPECT_EQ(wakeups(WakeSource::kApi), 1u);
+  // An inotify wake-up is followed by a few reads of its own (see the next test).
+  tailer.Nudge(WakeSource::kInotify);
+  ASSERT_TRUE(WaitUntil([&] { return wakeups(WakeSource::kInotify) >= 1; }));
+  tailer.Stop();
+  EXPECT_EQ(wakeups(WakeSource::kPoll), 0u);
+}
+
+TEST_F(TailerTest, AnIntervalThatRunsOutCountsAsAPoll) {
+  TailerOptions o;
+  o.poll_interval = std::chrono::milliseconds(1);
+  Tailer tailer = MakeTailer(o);
+  tailer.Start();
+  ASSERT_TRUE(WaitUntil([&] {
+    return store_.Snapshot().tail.wakeups[static_cast<std::size_t>(WakeSource::kPoll)] >= 3;
+  }));
+  tailer.Stop();
+}
+
+}  // namespace
+}  // namespace pipeline_exporter
+
+namespace pipeline_exporter {
+namespace {
+
+// A SQLite commit can become visible after the change inotify reported: the reads that
+// follow an inotify wake-up find a row committed a little later, with no poll and no nudge.
+TEST_F(TailerTest, AnInotifyWakeUpIsFollowedByReadsThatFindALateCommit) {
+  TailerOptions o;
+  o.poll_interval = std::chrono::hours(1);
+  Tailer tailer = MakeTailer(o);
+  auto polls = [&] { return store_.Snapshot().tail.poll_duration.count; };
+  tailer.Start();
+  ASSERT_TRUE(WaitUntil([&] { return polls() == 1; }));
+  tailer.Nudge(WakeSource::kInotify);
+  ASSERT_TRUE(WaitUntil([&] { return polls() >= 2; }));
+  source_.Append(Ev(0, 1, "", "batch_start", kNow));  // visible only now
+  EXPECT_TRUE(WaitUntil([&] { return store_.Snapshot().tail.last_event_id == 1; }));
+  tailer.Stop();
+  EXPECT_EQ(store_.Snapshot().tail.wakeups[static_cast<std::size_t>(WakeSource::kPoll)], 0u);
+}
+
+}  // namespace
+}  // namespace pipeline_exporter
