@@ -73,7 +73,12 @@ Exposition FixedExposition() {
   poll.finished_ms = kT0 + 139'000;
   poll.db_now_ms = kT0 + 140'000;
   poll.high_water_mark = static_cast<std::int64_t>(FixedLog().size());
+  poll.woke_by = WakeSource::kNotify;
   store.RecordPoll(poll);
+  // A PostgreSQL pipeline's listener that lost its connection once and listens again.
+  store.RecordListener(ListenerEvent::kListening);
+  store.RecordListener(ListenerEvent::kLost);
+  store.RecordListener(ListenerEvent::kListening);
 
   PipelineCollector collector({&store});
   BuildInfoCollector build_info("1.2.3", "abcdef");
@@ -115,6 +120,37 @@ TEST(PipelineCollectorTest, GoldenOpenMetricsWithExemplars) {
 }
 
 // The exemplars are the fold's newest events: ids of the fixed log, values in their buckets.
+TEST(PipelineCollectorTest, WakeUpsBySourceAndTheListenerOnlyWhereThereIsOne) {
+  FakeClock clock(kT0);
+  PipelineSpec spec;
+  spec.name = "lite";
+  PipelineStore store(spec, clock);
+  PollRecord poll;
+  poll.ok = true;
+  store.RecordPoll(poll);  // the first poll: not a wake-up
+  poll.woke_by = WakeSource::kInotify;
+  store.RecordPoll(poll);
+  store.RecordPoll(poll);
+  poll.woke_by = WakeSource::kPoll;
+  store.RecordPoll(poll);
+  PipelineCollector collector({&store});
+  std::string text;
+  AppendTextFormat(collector.Collect(), text);
+  EXPECT_NE(text.find("pipeline_exporter_wakeups_total{pipeline=\"lite\",source=\"inotify\"} 2\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("pipeline_exporter_wakeups_total{pipeline=\"lite\",source=\"poll\"} 1\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("pipeline_exporter_wakeups_total{pipeline=\"lite\",source=\"notify\"} 0\n"),
+            std::string::npos);
+  EXPECT_EQ(text.find("pipeline_exporter_listener_up"), std::string::npos);
+  store.RecordListener(ListenerEvent::kLost);
+  text.clear();
+  AppendTextFormat(collector.Collect(), text);
+  EXPECT_NE(text.find("pipeline_exporter_listener_up{pipeline=\"lite\"} 0\n"), std::string::npos);
+  EXPECT_NE(text.find("pipeline_exporter_listener_losses_total{pipeline=\"lite\"} 1\n"),
+            std::string::npos);
+}
+
 TEST(PipelineCollectorTest, ExemplarsNameTheNewestEventOfEachFigure) {
   const Exposition x = FixedExposition();
   ASSERT_LE(x.exemplars.size(), x.families.size());
