@@ -1,24 +1,26 @@
-// Insert → SSE latency of the real exporter binary on a temporary SQLite file: rows written
-// with SQL (delivered by the poll) and through the ingest endpoint (delivered at once), at a
-// steady rate; prints median and p99 over every event. Usage:
-//   latency_bench PATH/TO/pipeline_exporter [events=1000] [rate_per_s=200] [poll_interval=500ms]
+// Insert → SSE latency of the real exporter binary, per database and wake-up path: rows
+// written with SQL on SQLite (inotify), on PostgreSQL with migration 003 (NOTIFY) and
+// without it, on MariaDB (the poll), and through the ingest endpoint; each at a steady rate,
+// with the default poll interval. Prints median, p99 and max over every event, and the
+// wake-ups each path took. Usage:
+//   latency_bench [events=300] [rate_per_s=50] [poll_interval=500ms]
 
-#include <signal.h>
 #include <soci/soci.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "exporter/source/schema_bootstrap.h"
+#include "tests/e2e/database_server.h"
+#include "tests/e2e/exporter_process.h"
 #include "tests/fakes/http_client.h"
 #include "tests/fakes/sse_client.h"
 #include "tests/fakes/temp_dir.h"
@@ -64,85 +66,105 @@ std::vector<double> Measure(SseClient& stream, int n, int rate,
   return latency;
 }
 
+struct Path {
+  const char* name;
+  Backend backend;
+  bool notify_trigger;  // migration 003 (PostgreSQL)
+  bool ingest;          // through POST /api/events instead of SQL
+};
+
+std::string WakeupCounts(const ExporterProcess& p) {
+  const auto m = ParseMetrics(p.Get("/metrics").body);
+  std::string out;
+  for (const char* source : {"poll", "notify", "inotify", "api"}) {
+    const auto it =
+        m.find(std::string("pipeline_exporter_wakeups_total{pipeline=\"bench\",source=\"") +
+               source + "\"}");
+    if (it != m.end() && it->second > 0) {
+      out += (out.empty() ? "" : " ") + std::string(source) + "=" +
+             std::to_string(static_cast<long long>(it->second));
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: %s PATH/TO/pipeline_exporter [events] [rate] [poll_interval]\n",
-                 argv[0]);
-    return 2;
-  }
-  const std::string binary = argv[1];
-  const int n = argc > 2 ? std::atoi(argv[2]) : 1000;
-  const int rate = argc > 3 ? std::atoi(argv[3]) : 200;
-  const std::string poll = argc > 4 ? argv[4] : "500ms";
-
-  TempDir dir;
-  const std::string db = dir.File("events.db");
-  EnsureEventTable("sqlite3://db=" + db, "batchExecutionLog");
-  std::ofstream(dir.File("exporter.yml"))
-      << "pipelines:\n  - name: bench\n    database: \"sqlite3://db=" << db
-      << "\"\n    poll_interval: " << poll << "\ningest:\n  enabled: true\n  token: bench-token\n";
-  const pid_t parent = getpid();
-  const pid_t pid = fork();
-  if (pid == 0) {
-    prctl(PR_SET_PDEATHSIG, SIGKILL);  // dies with the benchmark, even when it crashes
-    if (getppid() != parent) _exit(127);
-    const std::string cfg = "--config.file=" + dir.File("exporter.yml");
-    const std::string log = dir.File("exporter.log");
-    freopen(log.c_str(), "w", stderr);
-    execl(binary.c_str(), binary.c_str(), cfg.c_str(), "--web.listen-address=127.0.0.1:0", nullptr);
-    _exit(127);
-  }
-  int port = 0;
-  WaitUntil([&] {
-    std::ifstream in(dir.File("exporter.log"));
-    std::string s((std::istreambuf_iterator<char>(in)), {});
-    const auto at = s.find("msg=\"listening\"");
-    if (at == std::string::npos) return false;
-    port = std::stoi(s.substr(s.find("port=", at) + 5));
-    return true;
-  });
-  WaitUntil([&] { return HttpGet(port, "/api/health").status == 200; });
-
-  soci::session sql("sqlite3://db=" + db + " timeout=5");
-  SseClient sql_stream(port, "/api/stream");
-  sql_stream.NextEvent();  // snapshot
-  const auto by_sql = Measure(sql_stream, n, rate, [&](int i) {
-    std::string file = "s" + std::to_string(i);
-    sql << "INSERT INTO batchExecutionLog (batchId, stage, eventType, fileName) VALUES (1, 'stt', "
-           "'file_complete', :f)",
-        soci::use(file);
-  });
-
-  SseClient ingest_stream(port, "/api/stream");
-  ingest_stream.NextEvent();
-  const auto by_ingest = Measure(ingest_stream, n, rate, [&](int i) {
-    HttpRequestRaw(
-        port, "POST", "/api/events",
-        R"({"batchId": 2, "stage": "stt", "eventType": "file_complete", "fileName": "i)" +
-            std::to_string(i) + "\"}",
-        {{"Content-Type", "application/json"}, {"Authorization", "Bearer bench-token"}});
-  });
-
-  kill(pid, SIGTERM);
-  waitpid(pid, nullptr, 0);
-
-  std::printf("insert -> SSE latency, %d events at %d/s, poll_interval %s (SQLite)\n", n, rate,
+  const int n = argc > 1 ? std::atoi(argv[1]) : 300;
+  const int rate = argc > 2 ? std::atoi(argv[2]) : 50;
+  const std::string poll = argc > 3 ? argv[3] : "500ms";
+  const Path paths[] = {
+      {"SQLite, SQL insert", Backend::kSqlite, false, false},
+      {"PostgreSQL + 003, SQL insert", Backend::kPostgres, true, false},
+      {"PostgreSQL, SQL insert", Backend::kPostgres, false, false},
+      {"MariaDB, SQL insert", Backend::kMariaDb, false, false},
+      {"SQLite, ingest endpoint", Backend::kSqlite, false, true},
+  };
+  std::printf("insert -> SSE latency, %d events at %d/s, poll_interval %s\n", n, rate,
               poll.c_str());
-  std::printf("%-22s %8s %10s %10s %10s\n", "path", "events", "median_ms", "p99_ms", "max_ms");
-  for (const auto& [name, v] :
-       {std::pair{"SQL insert (poll)", by_sql}, std::pair{"ingest endpoint", by_ingest}}) {
-    if (v.empty()) {
-      std::printf("%-22s %8d   (no events arrived)\n", name, 0);
+  std::printf("| path | events | median | p99 | max | wake-ups |\n|---|---|---|---|---|---|\n");
+  bool complete = true;
+  for (const Path& path : paths) {
+    std::unique_ptr<DatabaseServer> server;
+    try {
+      server = DatabaseServer::Start(path.backend);
+      EnsureEventTable(server->connect_string(), "batchExecutionLog");
+      if (path.notify_trigger) ApplyMigration(server->connect_string(), 3, "batchExecutionLog");
+    } catch (const std::exception& e) {
+      std::printf("| %s | – | could not start: %s |||\n", path.name, e.what());
+      complete = false;
       continue;
     }
-    const Stats s = Summarise(v);
-    std::printf("%-22s %8zu %10.1f %10.1f %10.1f\n", name, v.size(), s.median_ms, s.p99_ms,
-                s.max_ms);
+    TempDir dir;
+    std::ofstream(dir.File("exporter.yml"))
+        << "pipelines:\n  - name: bench\n    database: \"" << server->connect_string()
+        << "\"\n    poll_interval: " << poll
+        << "\ningest:\n  enabled: true\n  token: bench-token\n";
+    ExporterProcess p({"--config.file=" + dir.File("exporter.yml"),
+                       "--web.listen-address=127.0.0.1:0"},
+                      dir.path().string(), dir.File("exporter.log"));
+    if (!p.WaitReady() ||
+        !WaitUntil([&] { return p.Get("/api/health").status == 200; })) {
+      std::printf("| %s | – | the exporter did not start |||\n", path.name);
+      complete = false;
+      continue;
+    }
+    if (path.notify_trigger) {
+      WaitUntil([&] {
+        return ParseMetrics(p.Get("/metrics").body)["pipeline_exporter_listener_up{pipeline=\"bench\"}"] == 1;
+      });
+    }
+    soci::session sql(server->connect_string());
+    SseClient stream(p.port(), "/api/stream");
+    stream.NextEvent();  // the snapshot
+    const auto latency = Measure(stream, n, rate, [&](int i) {
+      const std::string file = "f" + std::to_string(i);
+      if (path.ingest) {
+        HttpRequestRaw(
+            p.port(), "POST", "/api/events",
+            R"({"batchId": 1, "stage": "stt", "eventType": "file_complete", "fileName": ")" +
+                file + "\"}",
+            {{"Content-Type", "application/json"}, {"Authorization", "Bearer bench-token"}});
+      } else {
+        std::string f = file;
+        sql << "INSERT INTO batchExecutionLog (batchId, stage, eventType, fileName) VALUES (1, "
+               "'stt', 'file_complete', :f)",
+            soci::use(f);
+      }
+    });
+    const std::string wakeups = WakeupCounts(p);
+    p.Terminate();
+    if (latency.empty()) {
+      std::printf("| %s | 0 | (no events arrived) |||\n", path.name);
+      complete = false;
+      continue;
+    }
+    const Stats s = Summarise(latency);
+    std::printf("| %s | %zu | %.1f ms | %.1f ms | %.1f ms | %s |\n", path.name, latency.size(),
+                s.median_ms, s.p99_ms, s.max_ms, wakeups.c_str());
+    std::fflush(stdout);
+    complete = complete && latency.size() == static_cast<std::size_t>(n);
   }
-  return by_sql.size() == static_cast<std::size_t>(n) &&
-                 by_ingest.size() == static_cast<std::size_t>(n)
-             ? 0
-             : 1;
+  return complete ? 0 : 1;
 }

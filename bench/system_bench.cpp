@@ -27,7 +27,9 @@
 #include <thread>
 #include <vector>
 
+#include "exporter/source/event_columns.h"
 #include "exporter/source/schema_bootstrap.h"
+#include "exporter/source/sql_dialect.h"
 #include "tests/e2e/database_server.h"
 #include "tests/e2e/exporter_process.h"
 #include "tests/fakes/http_client.h"
@@ -172,18 +174,43 @@ void ReplayAndMemory(std::int64_t replay_rows) {
     soci::session sql("sqlite3://db=" + db);
     Fill(sql, "batchExecutionLog", replay_rows, 10, 500);
   }
-  const auto start = Clock::now();
-  auto p = StartExporter(dir, config, "replay.log");
-  WaitUntil([&] { return LastEventId(p->port(), "bench") >= static_cast<double>(replay_rows); },
-            std::chrono::seconds(300));
-  const double secs = Since(start);
-  const long replay_kb = RssKb(p->pid());
-  p->Terminate();
+  // The exporter's replay, start to every row applied (best of three), against the sqlite3
+  // shell reading the same columns of the same file in id order (best of three).
+  double secs = 1e9;
+  long replay_kb = 0;
+  for (int run = 0; run < 3; ++run) {
+    const auto start = Clock::now();
+    auto p = StartExporter(dir, config, "replay.log");
+    WaitUntil([&] { return LastEventId(p->port(), "bench") >= static_cast<double>(replay_rows); },
+              std::chrono::seconds(300));
+    secs = std::min(secs, Since(start));
+    replay_kb = RssKb(p->pid());
+    p->Terminate();
+  }
+  const std::string query = "SELECT " + EventColumns(SqlDialect::kSqlite, RowShape::kList, true) +
+                            " FROM batchExecutionLog WHERE id > 0 ORDER BY id";
+  double shell_secs = 1e9;
+  std::string shell_error;
+  for (int run = 0; run < 3; ++run) {
+    const auto start = Clock::now();
+    std::string output;
+    const int status =
+        RunCommand("sqlite3 '" + db + "' \"" + query + "\" > /dev/null", &output);
+    if (status != 0) shell_error = output;
+    shell_secs = std::min(shell_secs, Since(start));
+  }
   std::printf("\n## Replay and memory (SQLite, 10 stages x 500 files per batch)\n\n");
   std::printf("| figure | value |\n|---|---|\n");
   std::printf("| rows replayed | %lld |\n", static_cast<long long>(replay_rows));
   std::printf("| start to ready (all rows applied) | %.2f s |\n", secs);
   std::printf("| replay speed | %.0f events/s |\n", static_cast<double>(replay_rows) / secs);
+  if (shell_error.empty()) {
+    std::printf("| sqlite3 shell reading the same columns | %.0f rows/s |\n",
+                static_cast<double>(replay_rows) / shell_secs);
+    std::printf("| replay / shell | %.2f |\n", shell_secs / secs);
+  } else {
+    std::printf("| sqlite3 shell | failed: %s |\n", shell_error.c_str());
+  }
   std::printf("| RSS idle (empty log) | %.1f MB |\n", static_cast<double>(idle_kb) / 1024);
   std::printf("| RSS after replaying %lld rows | %.1f MB |\n", static_cast<long long>(replay_rows),
               static_cast<double>(replay_kb) / 1024);
@@ -398,7 +425,9 @@ int SideBySide(const std::vector<std::int64_t>& sizes, double window_s) {
 // rows in which nothing new arrives, as in a quiet hour of a pipeline.
 void PollCost(int polls) {
   std::printf("\n## Tail cost per idle poll (the exporter's poll_duration histogram)\n\n");
-  std::printf("| database | polls | mean poll (query + clock, 2 round trips) |\n|---|---|---|\n");
+  std::printf(
+      "| database | polls | mean poll (query + clock, 2 round trips) | exporter CPU per poll | "
+      "server CPU per poll |\n|---|---|---|---|---|\n");
   for (const Backend backend : {Backend::kSqlite, Backend::kMariaDb, Backend::kPostgres}) {
     std::unique_ptr<DatabaseServer> server;
     try {
@@ -425,11 +454,22 @@ void PollCost(int polls) {
     };
     WaitUntil([&] { return LastEventId(p->port(), "bench") >= 10'000; }, std::chrono::seconds(60));
     const double count0 = read("count"), sum0 = read("sum");
-    WaitUntil([&] { return read("count") >= count0 + polls; }, std::chrono::seconds(60));
+    const double cpu0 = CpuSeconds(p->pid());
+    const int server_pid = server->server_pid();
+    const double server_cpu0 = server_pid > 0 ? CpuSeconds(server_pid) : 0;
+    // Idle for `polls` intervals, unobserved (a scrape would cost more than a poll).
+    std::this_thread::sleep_for(std::chrono::milliseconds(20) * polls);
     const double n = read("count") - count0;
     const double mean_ms = n > 0 ? (read("sum") - sum0) / n * 1000 : 0;
+    // Includes one scrape: an upper bound.
+    const double cpu_us = n > 0 ? (CpuSeconds(p->pid()) - cpu0) / n * 1e6 : 0;
+    const double server_us =
+        n > 0 && server_pid > 0 ? (CpuSeconds(server_pid) - server_cpu0) / n * 1e6 : 0;
     p->Terminate();
-    std::printf("| %s | %.0f | %.2f ms |\n", BackendName(backend).c_str(), n, mean_ms);
+    std::printf("| %s | %.0f | %.2f ms | %.0f µs | %s |\n", BackendName(backend).c_str(), n,
+                mean_ms, cpu_us,
+                server_pid > 0 ? (std::to_string(static_cast<long long>(server_us)) + " µs").c_str()
+                               : "– (in process)");
     std::fflush(stdout);
   }
 }
@@ -648,7 +688,7 @@ int main(int argc, char** argv) {
     ScrapeAtScale(sizes, quick ? 100 : 1000);
     ScrapeWithWorkers(64, quick ? 100 : 1000);
   }
-  if (only.empty() || only == "poll") PollCost(quick ? 50 : 200);
+  if (only.empty() || only == "poll") PollCost(quick ? 150 : 500);
   if (only.empty() || only == "load") Load(quick ? 3 : 30);
   if (only.empty() || only == "endpoints") {
     EndpointScaling(10'000, endpoint_rows > 0 ? endpoint_rows : 800'000, quick ? 5 : 9);

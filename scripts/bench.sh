@@ -29,6 +29,5 @@ min_time=1; [ -n "$quick" ] && min_time=0.05
 echo
 echo "## Insert → SSE latency"
 echo
-events=1000; [ -n "$quick" ] && events=200
-./build/bench/latency_bench ./build/pipeline_exporter "$events" 200 500ms | sed '1s/^/    /; 2,$s/^/    /'
+./build/bench/latency_bench 300 50 500ms
 ./build/bench/system_bench $quick

@@ -121,6 +121,8 @@ struct ExporterApp::Impl {
 
 ExporterApp::ExporterApp(Config config, Flags flags, const Clock& clock)
     : impl_(std::make_unique<Impl>(std::move(config), std::move(flags), clock)) {
+  // Before the first connection (in a process that opened none yet: the binary).
+  UseSqliteMultiThreadMode();
   Impl& m = *impl_;
   // The demo writes its ten stages into the first pipeline; show them in order even before
   // their first event when the configuration names none.

@@ -9,8 +9,8 @@ PipelineStore::PipelineStore(PipelineSpec spec, const Clock& clock)
 
 ApplyReport PipelineStore::Apply(const std::vector<StageEvent>& events, bool live) {
   ApplyReport report;
-  std::vector<StageEvent> applied;
   PipelineSnapshot after;
+  const bool tell = listener_ && live;
   {
     std::lock_guard lock(mu_);
     for (const StageEvent& e : events) {
@@ -19,12 +19,27 @@ ApplyReport PipelineStore::Apply(const std::vector<StageEvent>& events, bool liv
       } else {
         ++report.applied;
         newest_event_ms_ = std::max(newest_event_ms_, e.timestamp_ms);
-        if (listener_ && live) applied.push_back(e);
       }
     }
-    if (!applied.empty()) after = SnapshotLocked();
+    if (tell && report.applied > 0) after = SnapshotLocked();
   }
-  if (listener_ && !applied.empty()) listener_->OnApplied(name_, applied, after);
+  if (!tell || report.applied == 0) return report;
+  if (report.rejected.empty()) {
+    listener_->OnApplied(name_, events, after);  // the usual case: no copy
+    return report;
+  }
+  // The applied ones only: `rejected` lists the others in order.
+  std::vector<StageEvent> applied;
+  applied.reserve(report.applied);
+  auto next_rejected = report.rejected.begin();
+  for (const StageEvent& e : events) {
+    if (next_rejected != report.rejected.end() && next_rejected->first == &e) {
+      ++next_rejected;
+      continue;
+    }
+    applied.push_back(e);
+  }
+  listener_->OnApplied(name_, applied, after);
   return report;
 }
 

@@ -9,6 +9,12 @@
 
 namespace pipeline_exporter {
 
+using namespace sqlite_api;  // SOCI's copy of the sqlite3 API
+
+bool UseSqliteMultiThreadMode() {
+  return sqlite_api::sqlite3_config(SQLITE_CONFIG_MULTITHREAD) == SQLITE_OK;
+}
+
 Database::Database(std::string connect_string, std::string table, const Clock& clock,
                    DatabaseOptions options)
     : table_(std::move(table)), clock_(clock), options_(options) {
@@ -59,8 +65,6 @@ void Database::Release(Slot& slot, bool failed) {
   }
   freed_.notify_one();
 }
-
-using namespace sqlite_api;  // SOCI's copy of the sqlite3 API
 
 // SQLite's own busy handler sleeps in growing steps up to 100 ms, so a read that meets a
 // writer's lock (rollback-journal mode) stalls for up to 100 ms after the lock is gone. This

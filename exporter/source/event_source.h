@@ -22,9 +22,18 @@ struct FetchResult {
 class EventSource {
  public:
   virtual ~EventSource() = default;
-  // Rows with id > after_id or id in `also_ids` (ascending, few), at most `limit`.
-  virtual FetchResult FetchAfter(std::int64_t after_id, const std::vector<std::int64_t>& also_ids,
-                                 std::size_t limit) = 0;
+  // Rows with id > after_id or id in `also_ids` (ascending, few), at most `limit`, into
+  // `out` (its events cleared first; their capacity is reused, so a caller that reads page
+  // after page keeps one buffer).
+  virtual void FetchInto(std::int64_t after_id, const std::vector<std::int64_t>& also_ids,
+                         std::size_t limit, FetchResult& out) = 0;
+
+  FetchResult FetchAfter(std::int64_t after_id, const std::vector<std::int64_t>& also_ids,
+                         std::size_t limit) {
+    FetchResult result;
+    FetchInto(after_id, also_ids, limit, result);
+    return result;
+  }
 };
 
 }  // namespace pipeline_exporter

@@ -83,10 +83,11 @@ SociEventSource::SociEventSource(Database& db) : db_(db) {
 
 SociEventSource::~SociEventSource() = default;
 
-FetchResult SociEventSource::FetchAfter(std::int64_t after_id,
-                                        const std::vector<std::int64_t>& also_ids,
-                                        std::size_t limit) {
-  FetchResult result;
+void SociEventSource::FetchInto(std::int64_t after_id, const std::vector<std::int64_t>& also_ids,
+                                std::size_t limit, FetchResult& result) {
+  result.events.clear();
+  result.db_now_ms.reset();
+  result.max_id.reset();
   db_.Run(Database::Role::kTail, [&](soci::session& sql, std::unique_ptr<SessionCache>& cache) {
     // Known once the session is open (Database::Open looked for the subStage column).
     const std::string select_sql =
@@ -144,7 +145,6 @@ FetchResult SociEventSource::FetchAfter(std::int64_t after_id,
     result.db_now_ms = now;
     result.max_id = max_i == soci::i_ok ? max_id : 0;
   });
-  return result;
 }
 
 std::int64_t SociEventSource::StartAfterId(std::int64_t cutoff_ms) {

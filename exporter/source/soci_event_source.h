@@ -18,8 +18,8 @@ class SociEventSource final : public EventSource, public ReplayLocator {
   SociEventSource(const SociEventSource&) = delete;
   SociEventSource& operator=(const SociEventSource&) = delete;
 
-  FetchResult FetchAfter(std::int64_t after_id, const std::vector<std::int64_t>& also_ids,
-                         std::size_t limit) override;
+  void FetchInto(std::int64_t after_id, const std::vector<std::int64_t>& also_ids,
+                 std::size_t limit, FetchResult& out) override;
   // The id before the first row inside the window: the replay reads from there, and the
   // late join completes every batch it meets from the start of its latest run (SPEC §3).
   std::int64_t StartAfterId(std::int64_t cutoff_ms) override;

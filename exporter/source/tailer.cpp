@@ -83,9 +83,9 @@ bool Tailer::PollOnce() {
     std::size_t rows_read = 0;
     std::int64_t newest_ms = 0;
     for (;;) {
-      FetchResult fetched =
-          source_.FetchAfter(tracker_.max_seen(), tracker_.OpenGaps(options_.max_gaps_per_query),
-                             options_.fetch_limit);
+      FetchResult& fetched = fetched_;  // one buffer for every page of a catch-up
+      source_.FetchInto(tracker_.max_seen(), tracker_.OpenGaps(options_.max_gaps_per_query),
+                        options_.fetch_limit, fetched);
       if (fetched.db_now_ms) db_now = *fetched.db_now_ms;
       record.db_now_ms = fetched.db_now_ms;
       if (fetched.events.empty() && fetched.max_id && *fetched.max_id < tracker_.max_seen()) {
@@ -94,24 +94,29 @@ bool Tailer::PollOnce() {
         Replay();
         continue;
       }
-      rows_read += fetched.events.size();
-      for (const StageEvent& e : fetched.events) newest_ms = std::max(newest_ms, e.timestamp_ms);
-      std::vector<StageEvent> fresh;
-      fresh.reserve(fetched.events.size());
-      for (StageEvent& e : fetched.events) {
-        if (tracker_.Accept(e.id, db_now)) fresh.push_back(std::move(e));
-      }
+      const std::size_t got = fetched.events.size();
+      rows_read += got;
+      std::vector<StageEvent>& fresh = fetched.events;
+      for (const StageEvent& e : fresh) newest_ms = std::max(newest_ms, e.timestamp_ms);
+      // In place, each row asked once and in order: the rows read before are dropped.
+      fresh.erase(std::remove_if(fresh.begin(), fresh.end(),
+                                 [&](const StageEvent& e) { return !tracker_.Accept(e.id, db_now); }),
+                  fresh.end());
       if (!fresh.empty()) {
         LateJoin(fresh, db_now);
         LogRejected(store_.Apply(fresh));
       }
-      if (fetched.events.size() < options_.fetch_limit) break;
+      if (got < options_.fetch_limit) break;
       std::lock_guard lock(mu_);
       if (stop_) break;
     }
+    fetched_.events.clear();  // the capacity stays for the next poll
     // A catch-up (replay at start, or after an outage) leaves this thread's malloc arena
     // holding the fetch buffers' peak; hand it back rather than keep it for good.
-    if (rows_read >= options_.fetch_limit) malloc_trim(0);
+    if (rows_read >= options_.fetch_limit) {
+      fetched_ = FetchResult{};
+      malloc_trim(0);
+    }
     last_rows_read_ = rows_read;
     if (control_ && clock_.Now() >= control_retry_ms_) ReadControl();
     record.gaps_expired = tracker_.Expire(db_now) + tracker_.TakeOverflowed();
@@ -211,17 +216,18 @@ void Tailer::Run() {
   // SQLite in WAL mode makes a commit visible in its shared-memory index only after writing
   // (and syncing) the -wal file that inotify saw change, so a read woken by that change can
   // come too early and miss the row. A read woken by inotify is therefore followed by reads
-  // 1, 2, 4 … 256 ms later (from 1 ms again whenever one finds rows), until 256 ms pass with
-  // nothing new; they are counted as wake-ups of the same source.
+  // 1, 2, 4 … 256 ms later (from 1 ms again whenever one finds rows or a new change is seen),
+  // until 256 ms pass with nothing new; they are counted as wake-ups of the same source.
   constexpr std::chrono::milliseconds kMaxSettle{256};
   std::chrono::milliseconds settle{0};
+  bool follow_up = false;  // this poll is one of those reads, not a fresh wake-up
   for (;;) {
     const std::optional<WakeSource> woke_by = woke_by_;
     PollOnce();
     auto wait = options_.poll_interval;
     if (woke_by != WakeSource::kInotify || consecutive_failures_ > 0) {
       settle = std::chrono::milliseconds(0);
-    } else if (last_rows_read_ > 0 || settle.count() == 0) {
+    } else if (!follow_up || last_rows_read_ > 0) {
       settle = std::chrono::milliseconds(1);
     } else {
       settle *= 2;
@@ -239,8 +245,10 @@ void Tailer::Run() {
     if (stop_) return;
     if (nudged) {
       woke_by_ = std::exchange(nudged_by_, std::nullopt);
+      follow_up = false;
     } else {
       woke_by_ = early ? *woke_by : WakeSource::kPoll;
+      follow_up = early;
     }
   }
 }

@@ -112,6 +112,7 @@ class Tailer {
   std::optional<WakeSource> nudged_by_;  // under mu_
   std::optional<WakeSource> woke_by_;    // the poll thread's: what started the next poll
   std::size_t last_rows_read_ = 0;       // by the latest poll
+  FetchResult fetched_;                  // the poll thread's page buffer
   std::thread thread_;
 };
 

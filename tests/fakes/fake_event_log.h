@@ -67,13 +67,13 @@ class FakeEventLog final : public EventSource,
     return last_also_ids_;
   }
 
-  FetchResult FetchAfter(std::int64_t after_id, const std::vector<std::int64_t>& also_ids,
-                         std::size_t limit) override {
+  void FetchInto(std::int64_t after_id, const std::vector<std::int64_t>& also_ids,
+                 std::size_t limit, FetchResult& r) override {
     std::lock_guard lock(mu_);
     ++fetches_;
     last_also_ids_ = also_ids;
     Check();
-    FetchResult r;
+    r = FetchResult{};
     std::int64_t max_id = 0;
     for (const auto& e : log_) {
       max_id = std::max(max_id, e.id);
@@ -83,7 +83,6 @@ class FakeEventLog final : public EventSource,
     }
     r.db_now_ms = db_now_ms;
     r.max_id = max_id;
-    return r;
   }
 
   std::int64_t StartAfterId(std::int64_t cutoff_ms) override {
