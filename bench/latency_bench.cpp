@@ -121,18 +121,19 @@ int main(int argc, char** argv) {
         << "pipelines:\n  - name: bench\n    database: \"" << server->connect_string()
         << "\"\n    poll_interval: " << poll
         << "\ningest:\n  enabled: true\n  token: bench-token\n";
-    ExporterProcess p({"--config.file=" + dir.File("exporter.yml"),
-                       "--web.listen-address=127.0.0.1:0"},
-                      dir.path().string(), dir.File("exporter.log"));
-    if (!p.WaitReady() ||
-        !WaitUntil([&] { return p.Get("/api/health").status == 200; })) {
+    ExporterProcess p(
+        {"--config.file=" + dir.File("exporter.yml"), "--web.listen-address=127.0.0.1:0"},
+        dir.path().string(), dir.File("exporter.log"));
+    if (!p.WaitReady() || !WaitUntil([&] { return p.Get("/api/health").status == 200; })) {
       std::printf("| %s | – | the exporter did not start |||\n", path.name);
       complete = false;
       continue;
     }
     if (path.notify_trigger) {
       WaitUntil([&] {
-        return ParseMetrics(p.Get("/metrics").body)["pipeline_exporter_listener_up{pipeline=\"bench\"}"] == 1;
+        return ParseMetrics(
+                   p.Get("/metrics").body)["pipeline_exporter_listener_up{pipeline=\"bench\"}"] ==
+               1;
       });
     }
     soci::session sql(server->connect_string());
@@ -143,8 +144,8 @@ int main(int argc, char** argv) {
       if (path.ingest) {
         HttpRequestRaw(
             p.port(), "POST", "/api/events",
-            R"({"batchId": 1, "stage": "stt", "eventType": "file_complete", "fileName": ")" +
-                file + "\"}",
+            R"({"batchId": 1, "stage": "stt", "eventType": "file_complete", "fileName": ")" + file +
+                "\"}",
             {{"Content-Type", "application/json"}, {"Authorization", "Bearer bench-token"}});
       } else {
         std::string f = file;

@@ -180,7 +180,7 @@ void ReplayAndMemory(std::int64_t replay_rows) {
   long replay_kb = 0;
   for (int run = 0; run < 3; ++run) {
     const auto start = Clock::now();
-    auto p = StartExporter(dir, config, "replay.log");
+    auto p = StartExporter(dir, config, "replay" + std::to_string(run) + ".log");
     WaitUntil([&] { return LastEventId(p->port(), "bench") >= static_cast<double>(replay_rows); },
               std::chrono::seconds(300));
     secs = std::min(secs, Since(start));
@@ -194,8 +194,7 @@ void ReplayAndMemory(std::int64_t replay_rows) {
   for (int run = 0; run < 3; ++run) {
     const auto start = Clock::now();
     std::string output;
-    const int status =
-        RunCommand("sqlite3 '" + db + "' \"" + query + "\" > /dev/null", &output);
+    const int status = RunCommand("sqlite3 '" + db + "' \"" + query + "\" > /dev/null", &output);
     if (status != 0) shell_error = output;
     shell_secs = std::min(shell_secs, Since(start));
   }

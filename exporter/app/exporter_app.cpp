@@ -1,7 +1,7 @@
 #include "exporter/app/exporter_app.h"
 
-#include <spdlog/spdlog.h>
 #include <soci/soci.h>
+#include <spdlog/spdlog.h>
 #include <sys/resource.h>
 
 #include "exporter/alerting/alertmanager_client.h"
@@ -303,7 +303,8 @@ void CheckJournalMode(const std::string& pipeline, const std::string& connect_st
 
 }  // namespace
 
-const char* ExporterApp::Impl::StartWakeUps(Impl::Pipeline& p, const Clock& clock, bool demo_target) {
+const char* ExporterApp::Impl::StartWakeUps(Impl::Pipeline& p, const Clock& clock,
+                                            bool demo_target) {
   Tailer* tailer = p.tailer.get();
   const std::string& name = p.config.spec.name;
   switch (p.db->dialect()) {
@@ -317,9 +318,10 @@ const char* ExporterApp::Impl::StartWakeUps(Impl::Pipeline& p, const Clock& cloc
         p.watcher->Start();
         return "inotify";
       } catch (const std::exception& e) {
-        spdlog::warn("pipeline={} msg=\"cannot watch the SQLite file; new rows arrive by the poll\" "
-                     "error={}",
-                     name, LogfmtQuote(e.what()));
+        spdlog::warn(
+            "pipeline={} msg=\"cannot watch the SQLite file; new rows arrive by the poll\" "
+            "error={}",
+            name, LogfmtQuote(e.what()));
         p.watcher.reset();
         return "poll";
       }

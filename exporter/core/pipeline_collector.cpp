@@ -332,11 +332,12 @@ Exposition PipelineCollector::RenderExposition(const std::vector<PipelineSnapsho
       ps, "pipeline_exporter_id_regressions_total",
       "Times the table's ids went backwards (truncated or recreated) and the state was rebuilt.",
       [](const PipelineSnapshot& p) { return p.tail.id_regressions; }));
-  MetricFamily wakeups = MakeFamily(
-      "pipeline_exporter_wakeups_total",
-      "Polls of the event log by what started them: poll (the interval ran out), notify "
-      "(PostgreSQL NOTIFY), inotify (the SQLite file changed), api (a write through this exporter).",
-      MetricType::Counter);
+  MetricFamily wakeups =
+      MakeFamily("pipeline_exporter_wakeups_total",
+                 "Polls of the event log by what started them: poll (the interval ran out), notify "
+                 "(PostgreSQL NOTIFY), inotify (the SQLite file changed), api (a write through "
+                 "this exporter).",
+                 MetricType::Counter);
   for (const auto& p : ps) {
     for (const WakeSource s : kAllWakeSources) {
       AddCounter(wakeups, {{"pipeline", p.name}, {"source", std::string(WakeSourceName(s))}},

@@ -1,5 +1,6 @@
 #include "exporter/source/postgres_listener.h"
 
+#include <dlfcn.h>
 #include <libpq-fe.h>
 #include <poll.h>
 #include <soci/postgresql/soci-postgresql.h>
@@ -24,8 +25,52 @@ struct Stopping {};
 
 PGconn* Conn(void* conn) { return static_cast<PGconn*>(conn); }
 
+// The libpq calls the listener makes, looked up in the libpq that SOCI's PostgreSQL backend
+// has loaded (the binary does not link libpq: a SQLite or MySQL user does not map it and
+// the libraries it pulls in).
+struct LibPq {
+  decltype(&::PQsocket) socket;
+  decltype(&::PQconsumeInput) consume_input;
+  decltype(&::PQnotifies) notifies;
+  decltype(&::PQfreemem) freemem;
+  decltype(&::PQsendQuery) send_query;
+  decltype(&::PQisBusy) is_busy;
+  decltype(&::PQgetResult) get_result;
+  decltype(&::PQresultStatus) result_status;
+  decltype(&::PQclear) clear;
+  decltype(&::PQerrorMessage) error_message;
+  decltype(&::PQstatus) status;
+};
+
+template <typename F>
+void Resolve(void* handle, const char* name, F& out) {
+  out = reinterpret_cast<F>(dlsym(handle, name));
+  if (!out) throw std::runtime_error(std::string("libpq has no ") + name);
+}
+
+const LibPq& Pq() {
+  static const LibPq* pq = [] {
+    void* handle = dlopen("libpq.so.5", RTLD_NOW | RTLD_LOCAL);
+    if (!handle) throw std::runtime_error(std::string("cannot load libpq: ") + dlerror());
+    auto* p = new LibPq{};  // lives as long as the process, as the library does
+    Resolve(handle, "PQsocket", p->socket);
+    Resolve(handle, "PQconsumeInput", p->consume_input);
+    Resolve(handle, "PQnotifies", p->notifies);
+    Resolve(handle, "PQfreemem", p->freemem);
+    Resolve(handle, "PQsendQuery", p->send_query);
+    Resolve(handle, "PQisBusy", p->is_busy);
+    Resolve(handle, "PQgetResult", p->get_result);
+    Resolve(handle, "PQresultStatus", p->result_status);
+    Resolve(handle, "PQclear", p->clear);
+    Resolve(handle, "PQerrorMessage", p->error_message);
+    Resolve(handle, "PQstatus", p->status);
+    return p;
+  }();
+  return *pq;
+}
+
 std::string Lost(PGconn* conn, const char* what) {
-  std::string message = PQerrorMessage(conn);
+  std::string message = Pq().error_message(conn);
   while (!message.empty() && std::isspace(static_cast<unsigned char>(message.back()))) {
     message.pop_back();
   }
@@ -89,40 +134,42 @@ bool PostgresListener::WaitReadable(int socket, std::chrono::milliseconds timeou
 
 void PostgresListener::Ping(void* c) {
   PGconn* conn = Conn(c);
-  if (!PQsendQuery(conn, "SELECT 1")) throw std::runtime_error(Lost(conn, "keepalive not sent"));
+  const LibPq& pq = Pq();
+  if (!pq.send_query(conn, "SELECT 1")) throw std::runtime_error(Lost(conn, "keepalive not sent"));
   const auto deadline = std::chrono::steady_clock::now() + options_.reply_timeout;
-  while (PQisBusy(conn)) {
+  while (pq.is_busy(conn)) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0 || !WaitReadable(PQsocket(conn), left)) {
+    if (left.count() <= 0 || !WaitReadable(pq.socket(conn), left)) {
       throw std::runtime_error("no answer to the keepalive within " +
                                std::to_string(options_.reply_timeout.count()) + " ms");
     }
-    if (!PQconsumeInput(conn)) throw std::runtime_error(Lost(conn, "connection lost"));
+    if (!pq.consume_input(conn)) throw std::runtime_error(Lost(conn, "connection lost"));
   }
   bool ok = true;
-  while (PGresult* result = PQgetResult(conn)) {
-    ok = ok && PQresultStatus(result) == PGRES_TUPLES_OK;
-    PQclear(result);
+  while (PGresult* result = pq.get_result(conn)) {
+    ok = ok && pq.result_status(result) == PGRES_TUPLES_OK;
+    pq.clear(result);
   }
   if (!ok) throw std::runtime_error(Lost(conn, "keepalive failed"));
 }
 
 void PostgresListener::Listen(void* c) {
   PGconn* conn = Conn(c);
+  const LibPq& pq = Pq();
   for (;;) {
-    if (!WaitReadable(PQsocket(conn), options_.keepalive)) {
+    if (!WaitReadable(pq.socket(conn), options_.keepalive)) {
       Ping(conn);
-    } else if (!PQconsumeInput(conn)) {
+    } else if (!pq.consume_input(conn)) {
       throw std::runtime_error(Lost(conn, "connection lost"));
     }
     bool any = false;
-    while (PGnotify* n = PQnotifies(conn)) {
+    while (PGnotify* n = pq.notifies(conn)) {
       any = true;
-      PQfreemem(n);
+      pq.freemem(n);
     }
     if (any) notified_();
-    if (PQstatus(conn) != CONNECTION_OK) throw std::runtime_error(Lost(conn, "connection lost"));
+    if (pq.status(conn) != CONNECTION_OK) throw std::runtime_error(Lost(conn, "connection lost"));
   }
 }
 
@@ -165,9 +212,10 @@ void PostgresListener::Run() {
             "back\" error={}",
             pipeline_, LogfmtQuote(e.what()));
       } else if (auto suppressed = failure_log_.Admit(clock_.Now())) {
-        spdlog::warn("pipeline={} msg=\"cannot LISTEN; new rows arrive by the poll\" error={} "
-                     "suppressed={}",
-                     pipeline_, LogfmtQuote(e.what()), *suppressed);
+        spdlog::warn(
+            "pipeline={} msg=\"cannot LISTEN; new rows arrive by the poll\" error={} "
+            "suppressed={}",
+            pipeline_, LogfmtQuote(e.what()), *suppressed);
       }
     }
     try {

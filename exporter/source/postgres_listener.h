@@ -37,8 +37,8 @@ class PostgresListener {
  public:
   // The channel is the database's table name in lower case (as PostgreSQL folds it).
   PostgresListener(Database& db, std::string pipeline, const Clock& clock,
-                   std::function<void()> notified,
-                   std::function<void(ListenerEvent)> report, ListenerOptions options = {});
+                   std::function<void()> notified, std::function<void(ListenerEvent)> report,
+                   ListenerOptions options = {});
   ~PostgresListener();
   PostgresListener(const PostgresListener&) = delete;
   PostgresListener& operator=(const PostgresListener&) = delete;
@@ -66,7 +66,7 @@ class PostgresListener {
   std::string channel_;
   int stop_fd_ = -1;
   LogRateLimiter failure_log_{60000};  // the listener thread's
-  bool stopping_ = false;  // the listener thread's: set once the stop signal is seen
+  bool stopping_ = false;              // the listener thread's: set once the stop signal is seen
   std::thread thread_;
 };
 

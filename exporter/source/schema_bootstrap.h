@@ -20,8 +20,8 @@ bool EnsureEventTable(const std::string& connect_string, const std::string& tabl
 void ApplyMigration(const std::string& connect_string, int number, const std::string& table,
                     const std::string& control_table = "batchControl");
 
-// The text of migration `number` (1 to 3; 3 is PostgreSQL's only) for a dialect name ("sqlite", "mysql",
-// "postgresql"), with the table names substituted. Throws std::invalid_argument for an
+// The text of migration `number` (1 to 3; 3 is PostgreSQL's only) for a dialect name ("sqlite",
+// "mysql", "postgresql"), with the table names substituted. Throws std::invalid_argument for an
 // unknown dialect or number.
 std::string MigrationSql(const std::string& dialect, int number, const std::string& table,
                          const std::string& control_table = "batchControl");

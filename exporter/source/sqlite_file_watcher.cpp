@@ -95,9 +95,10 @@ void SqliteFileWatcher::Run() {
     // Every change read so far makes one wake-up: the tail reads all rows there are.
     if (relevant) changed_();
     if (gone) {
-      spdlog::warn("msg=\"the SQLite database's directory is gone; changes arrive by the poll\" "
-                   "directory={}",
-                   LogfmtQuote(dir_));
+      spdlog::warn(
+          "msg=\"the SQLite database's directory is gone; changes arrive by the poll\" "
+          "directory={}",
+          LogfmtQuote(dir_));
       return;
     }
   }

@@ -99,9 +99,10 @@ bool Tailer::PollOnce() {
       std::vector<StageEvent>& fresh = fetched.events;
       for (const StageEvent& e : fresh) newest_ms = std::max(newest_ms, e.timestamp_ms);
       // In place, each row asked once and in order: the rows read before are dropped.
-      fresh.erase(std::remove_if(fresh.begin(), fresh.end(),
-                                 [&](const StageEvent& e) { return !tracker_.Accept(e.id, db_now); }),
-                  fresh.end());
+      fresh.erase(
+          std::remove_if(fresh.begin(), fresh.end(),
+                         [&](const StageEvent& e) { return !tracker_.Accept(e.id, db_now); }),
+          fresh.end());
       if (!fresh.empty()) {
         LateJoin(fresh, db_now);
         LogRejected(store_.Apply(fresh));

@@ -79,9 +79,9 @@ TEST_F(WakeupTest, PostgresInsertReachesTheStreamThroughNotify) {
   SetUpDatabase(Backend::kPostgres);
   ASSERT_NO_THROW(ApplyMigration(server_->connect_string(), 3, "batchExecutionLog"));
   auto p = Start();
-  ASSERT_TRUE(WaitUntil(
-      [&] { return Metric(*p, "pipeline_exporter_listener_up{pipeline=\"cofi\"}") == 1; }))
-      << p->Log();
+  ASSERT_TRUE(WaitUntil([&] {
+    return Metric(*p, "pipeline_exporter_listener_up{pipeline=\"cofi\"}") == 1;
+  })) << p->Log();
   SseClient stream(p->port(), "/api/stream?pipeline=cofi");
   ASSERT_TRUE(stream.NextEvent());
   Insert(1, "stt", "stage_start", ", totalFiles", ", 2");

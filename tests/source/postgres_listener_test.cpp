@@ -30,8 +30,8 @@ class PostgresListenerTest : public ::testing::Test {
     }
     EnsureEventTable(server_->connect_string(), "batchExecutionLog");
     sql_.open(server_->connect_string());
-    db_ = std::make_unique<Database>(server_->readonly_connect_string(), "batchExecutionLog",
-                                     clock_);
+    db_ =
+        std::make_unique<Database>(server_->readonly_connect_string(), "batchExecutionLog", clock_);
   }
 
   std::unique_ptr<PostgresListener> Listener(ListenerOptions options = {}) {
