@@ -6,7 +6,6 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 #include <spdlog/spdlog.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -97,22 +96,15 @@ PostgresListener::PostgresListener(Database& db, std::string pipeline, const Clo
 PostgresListener::~PostgresListener() { Stop(); }
 
 void PostgresListener::Start() {
-  if (thread_.joinable()) return;
-  stop_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (stop_fd_ < 0) throw std::runtime_error(std::string("eventfd: ") + std::strerror(errno));
+  if (thread_.running()) return;
   stopping_ = false;
-  thread_ = std::thread([this] { Run(); });
+  thread_.Start([this](int stop_fd) {
+    stop_fd_ = stop_fd;
+    Run();
+  });
 }
 
-void PostgresListener::Stop() {
-  if (thread_.joinable()) {
-    const std::uint64_t one = 1;
-    (void)!write(stop_fd_, &one, sizeof one);
-    thread_.join();
-  }
-  if (stop_fd_ >= 0) close(stop_fd_);
-  stop_fd_ = -1;
-}
+void PostgresListener::Stop() { thread_.Stop(); }
 
 bool PostgresListener::WaitReadable(int socket, std::chrono::milliseconds timeout) {
   pollfd fds[2] = {{stop_fd_, POLLIN, 0}, {socket, POLLIN, 0}};

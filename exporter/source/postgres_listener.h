@@ -11,19 +11,19 @@
 // `reply_timeout` (else it is taken as lost). A lost connection is reported (kLost), opened
 // again after `retry` through the Database's reconnect policy, LISTENs again, is reported
 // (kListening) and calls `notified` once, so rows committed meanwhile are read now.
-// Owns its thread and an eventfd (non-copyable); borrows the Database and the Clock, which
+// Owns its thread (non-copyable); borrows the Database and the Clock, which
 // must outlive it. Start/Stop from one controlling thread; the callbacks are called on the
 // listener's thread and must be thread-safe.
 
 #include <chrono>
 #include <functional>
 #include <string>
-#include <thread>
 
 #include "exporter/core/clock.h"
 #include "exporter/core/log_rate_limiter.h"
 #include "exporter/core/tail_stats.h"
 #include "exporter/source/database.h"
+#include "exporter/source/stoppable_thread.h"
 
 namespace pipeline_exporter {
 
@@ -64,10 +64,10 @@ class PostgresListener {
   std::function<void(ListenerEvent)> report_;
   const ListenerOptions options_;
   std::string channel_;
-  int stop_fd_ = -1;
+  int stop_fd_ = -1;                   // the listener thread's: StoppableThread's signal
   LogRateLimiter failure_log_{60000};  // the listener thread's
   bool stopping_ = false;              // the listener thread's: set once the stop signal is seen
-  std::thread thread_;
+  StoppableThread thread_;
 };
 
 }  // namespace pipeline_exporter

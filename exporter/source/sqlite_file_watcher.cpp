@@ -2,7 +2,6 @@
 
 #include <poll.h>
 #include <spdlog/spdlog.h>
-#include <sys/eventfd.h>
 #include <sys/inotify.h>
 #include <unistd.h>
 
@@ -25,7 +24,7 @@ SqliteFileWatcher::SqliteFileWatcher(std::string file, std::function<void()> cha
 SqliteFileWatcher::~SqliteFileWatcher() { Stop(); }
 
 void SqliteFileWatcher::Start() {
-  if (thread_.joinable()) return;
+  if (thread_.running()) return;
   inotify_fd_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (inotify_fd_ < 0) {
     throw std::runtime_error(std::string("inotify_init1: ") + std::strerror(errno));
@@ -37,24 +36,19 @@ void SqliteFileWatcher::Start() {
     inotify_fd_ = -1;
     throw std::runtime_error(reason);
   }
-  stop_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (stop_fd_ < 0) {
+  try {
+    thread_.Start([this](int stop_fd) { Run(stop_fd); });
+  } catch (...) {
     close(inotify_fd_);
     inotify_fd_ = -1;
-    throw std::runtime_error(std::string("eventfd: ") + std::strerror(errno));
+    throw;
   }
-  thread_ = std::thread([this] { Run(); });
 }
 
 void SqliteFileWatcher::Stop() {
-  if (thread_.joinable()) {
-    const std::uint64_t one = 1;
-    (void)!write(stop_fd_, &one, sizeof one);
-    thread_.join();
-  }
+  thread_.Stop();
   if (inotify_fd_ >= 0) close(inotify_fd_);
-  if (stop_fd_ >= 0) close(stop_fd_);
-  inotify_fd_ = stop_fd_ = -1;
+  inotify_fd_ = -1;
 }
 
 bool SqliteFileWatcher::Concerns(std::string_view base, std::string_view name) {
@@ -63,11 +57,11 @@ bool SqliteFileWatcher::Concerns(std::string_view base, std::string_view name) {
   return rest.empty() || rest == "-wal" || rest == "-journal";
 }
 
-void SqliteFileWatcher::Run() {
+void SqliteFileWatcher::Run(int stop_fd) {
   // Aligned for inotify_event; a read returns whole events, several per read when they queue.
   alignas(inotify_event) char buffer[16 * 1024];
   for (;;) {
-    pollfd fds[2] = {{inotify_fd_, POLLIN, 0}, {stop_fd_, POLLIN, 0}};
+    pollfd fds[2] = {{inotify_fd_, POLLIN, 0}, {stop_fd, POLLIN, 0}};
     if (poll(fds, 2, -1) < 0) {
       if (errno == EINTR) continue;
       spdlog::warn("msg=\"the SQLite file watcher stopped; changes arrive by the poll\" error={}",

@@ -6,13 +6,14 @@
 // is seen. A change is only a wake-up: the rows are read from the table as always, and the
 // poll stays as the safety net (a network file system, where inotify sees only local
 // writers, or an inotify limit reached).
-// Owns its thread and its two file descriptors (non-copyable). Start/Stop from one
+// Owns its thread and its inotify descriptor (non-copyable). Start/Stop from one
 // controlling thread; `changed` is called on the watcher's thread and must be thread-safe.
 
 #include <functional>
 #include <string>
 #include <string_view>
-#include <thread>
+
+#include "exporter/source/stoppable_thread.h"
 
 namespace pipeline_exporter {
 
@@ -33,14 +34,13 @@ class SqliteFileWatcher {
   static bool Concerns(std::string_view base, std::string_view name);
 
  private:
-  void Run();
+  void Run(int stop_fd);
 
   std::string dir_;
   std::string base_;
   std::function<void()> changed_;
   int inotify_fd_ = -1;
-  int stop_fd_ = -1;
-  std::thread thread_;
+  StoppableThread thread_;
 };
 
 }  // namespace pipeline_exporter
