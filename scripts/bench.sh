@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every benchmark and prints the figures as Markdown tables: core apply (Google
-# Benchmark), replay and memory, insert → SSE latency, /metrics latency at 10k/100k/1M rows
+# Benchmark), replay and memory (against the sqlite3 shell), insert → SSE latency per database, /metrics latency at 10k/100k/1M rows
 # (also with 60 event streams), and the side-by-side with prometheus-sql-exporter on MariaDB.
 # `--quick` runs small sizes only (what CI does: figures printed, not asserted).
 set -euo pipefail
@@ -23,11 +23,11 @@ echo
 echo "## Core (Google Benchmark)"
 echo
 min_time=1; [ -n "$quick" ] && min_time=0.05
-./build/bench/core_bench --benchmark_min_time="$min_time" --benchmark_format=csv 2>/dev/null |
-  awk -F, 'NR==1{print "| benchmark | time per iteration | items/s |"; print "|---|---|---|"; next}
-           {gsub(/"/,""); printf "| %s | %.0f %s | %s |\n", $1, $3, $5, ($7 == "" ? "" : sprintf("%.2f M", $7/1e6))}'
+# Google Benchmark's own table (its CSV writer aborts when benchmarks have different
+# counters, as BM_OpenMetrics200Series's bytes and exemplars).
+./build/bench/core_bench --benchmark_min_time="$min_time" 2>/dev/null | sed 's/^/    /'
 echo
 echo "## Insert → SSE latency"
 echo
-./build/bench/latency_bench 300 50 500ms
+./build/bench/latency_bench 300 50 500ms || echo "(latency_bench: some events did not arrive)"
 ./build/bench/system_bench $quick
