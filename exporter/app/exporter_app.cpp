@@ -284,11 +284,13 @@ namespace {
 
 // Says, once at start, when a SQLite file is not in WAL mode: there a read waits while a
 // writer commits, and the writers' transactions wait for the reads.
-void CheckJournalMode(const std::string& pipeline, const std::string& connect_string) {
+void CheckJournalMode(const std::string& pipeline, Database& db) {
   try {
-    soci::session sql(connect_string);
-    std::string mode;
-    sql << "PRAGMA journal_mode", soci::into(mode);
+    const std::string mode = db.With(Database::Role::kQuery, [](soci::session& sql) {
+      std::string m;
+      sql << "PRAGMA journal_mode", soci::into(m);
+      return m;
+    });
     if (mode != "wal") {
       spdlog::info(
           "pipeline={} msg=\"the SQLite file is not in WAL mode: reads wait while a writer "
@@ -311,7 +313,7 @@ const char* ExporterApp::Impl::StartWakeUps(Impl::Pipeline& p, const Clock& cloc
     case SqlDialect::kSqlite: {
       const auto file = SqliteFileOf(p.config.database);
       if (!file) return "poll";
-      CheckJournalMode(name, p.config.database);
+      CheckJournalMode(name, *p.db);
       p.watcher = std::make_unique<SqliteFileWatcher>(
           *file, [tailer] { tailer->Nudge(WakeSource::kInotify); });
       try {

@@ -4,7 +4,6 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <stdexcept>
 
 namespace pipeline_exporter {
@@ -83,18 +82,6 @@ struct Database::BusyWait {
   }
 };
 
-namespace {
-
-// The busy timeout of a SQLite connect string ("timeout=N" seconds; CheckedConnectString
-// adds 5 when absent).
-std::chrono::milliseconds SqliteTimeout(const std::string& connect_string) {
-  const auto at = connect_string.find("timeout=");
-  if (at == std::string::npos) return std::chrono::seconds(5);
-  return std::chrono::seconds(std::atoi(connect_string.c_str() + at + 8));
-}
-
-}  // namespace
-
 void Database::Open(Slot& slot, Role role) {
   {
     std::lock_guard lock(mu_);
@@ -122,7 +109,7 @@ void Database::Open(Slot& slot, Role role) {
   }
   if (dialect_ == SqlDialect::kSqlite) {
     auto* backend = static_cast<soci::sqlite3_session_backend*>(slot.session->get_backend());
-    slot.busy_wait = std::make_shared<BusyWait>(BusyWait{SqliteTimeout(connect_string_), {}});
+    slot.busy_wait = std::make_shared<BusyWait>(BusyWait{SqliteBusyTimeout(connect_string_), {}});
     sqlite3_busy_handler(backend->conn_, BusyWait::RetrySoon, slot.busy_wait.get());
   }
   // A table made by migration 001 alone has no subStage column: select NULL in its place.

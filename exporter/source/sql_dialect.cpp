@@ -1,5 +1,6 @@
 #include "exporter/source/sql_dialect.h"
 
+#include <cstdlib>
 #include <stdexcept>
 
 namespace pipeline_exporter {
@@ -93,37 +94,57 @@ std::string CheckedConnectString(const std::string& connect_string, const std::s
 
 namespace pipeline_exporter {
 
+namespace {
+
+// The value of `key` in SOCI's parameter list "key=value key='quoted value' …" (the last one
+// when repeated); nullopt when absent.
+std::optional<std::string> ParamOf(std::string_view params, std::string_view key) {
+  std::optional<std::string> found;
+  std::size_t i = 0;
+  while (i < params.size()) {
+    while (i < params.size() && params[i] == ' ') ++i;
+    const std::size_t eq = params.find('=', i);
+    if (eq == std::string_view::npos) break;
+    const std::string_view name = params.substr(i, eq - i);
+    i = eq + 1;
+    std::string_view value;
+    if (i < params.size() && (params[i] == '"' || params[i] == '\'')) {
+      const char quote = params[i++];
+      const std::size_t end = params.find(quote, i);
+      value = params.substr(i, end == std::string_view::npos ? end : end - i);
+      i = end == std::string_view::npos ? params.size() : end + 1;
+    } else {
+      const std::size_t end = params.find(' ', i);
+      value = params.substr(i, end == std::string_view::npos ? end : end - i);
+      i = end == std::string_view::npos ? params.size() : end;
+    }
+    if (name == key) found = std::string(value);
+  }
+  return found;
+}
+
+constexpr std::string_view kSqliteScheme = "sqlite3://";
+
+}  // namespace
+
 std::optional<std::string> SqliteFileOf(std::string_view connect_string) {
-  constexpr std::string_view kScheme = "sqlite3://";
-  if (connect_string.substr(0, kScheme.size()) != kScheme) return std::nullopt;
-  std::string_view rest = connect_string.substr(kScheme.size());
+  if (connect_string.substr(0, kSqliteScheme.size()) != kSqliteScheme) return std::nullopt;
+  const std::string_view rest = connect_string.substr(kSqliteScheme.size());
   std::string file;
   if (rest.find('=') == std::string_view::npos) {
     file = std::string(rest);
-  } else {
-    std::size_t i = 0;
-    while (i < rest.size()) {
-      while (i < rest.size() && rest[i] == ' ') ++i;
-      const std::size_t eq = rest.find('=', i);
-      if (eq == std::string_view::npos) break;
-      const std::string_view key = rest.substr(i, eq - i);
-      i = eq + 1;
-      std::string value;
-      if (i < rest.size() && (rest[i] == '"' || rest[i] == '\'')) {
-        const char quote = rest[i++];
-        const std::size_t end = rest.find(quote, i);
-        value = std::string(rest.substr(i, end == std::string_view::npos ? end : end - i));
-        i = end == std::string_view::npos ? rest.size() : end + 1;
-      } else {
-        const std::size_t end = rest.find(' ', i);
-        value = std::string(rest.substr(i, end == std::string_view::npos ? end : end - i));
-        i = end == std::string_view::npos ? rest.size() : end;
-      }
-      if (key == "db" || key == "dbname") file = value;
-    }
+  } else if (auto db = ParamOf(rest, "db")) {
+    file = *db;
+  } else if (auto dbname = ParamOf(rest, "dbname")) {
+    file = *dbname;
   }
   if (file.empty() || file == ":memory:" || file.rfind("file:", 0) == 0) return std::nullopt;
   return file;
+}
+
+std::chrono::milliseconds SqliteBusyTimeout(std::string_view connect_string) {
+  const auto timeout = ParamOf(connect_string.substr(kSqliteScheme.size()), "timeout");
+  return std::chrono::seconds(timeout ? std::atoi(timeout->c_str()) : 5);
 }
 
 }  // namespace pipeline_exporter

@@ -2,6 +2,7 @@
 // The few SQL fragments that differ between SQLite, MySQL/MariaDB and PostgreSQL. Every
 // other query text is shared. Pure; thread-safe.
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,5 +43,9 @@ namespace pipeline_exporter {
 // The file of a SQLite connect string ("sqlite3://db=PATH …", "dbname=", a quoted value, or
 // a bare path as SOCI allows); nullopt for another database, ":memory:" or a "file:" URI.
 std::optional<std::string> SqliteFileOf(std::string_view connect_string);
+
+// The busy timeout of a SQLite connect string: its "timeout=" (seconds), else 5 s (what
+// CheckedConnectString adds).
+std::chrono::milliseconds SqliteBusyTimeout(std::string_view connect_string);
 
 }  // namespace pipeline_exporter

@@ -23,6 +23,12 @@ TEST(SqlDialectTest, SqliteFileOfHasNoFileToWatchForOtherDatabases) {
   EXPECT_EQ(SqliteFileOf("mysql://db=p"), std::nullopt);
 }
 
+TEST(SqlDialectTest, SqliteBusyTimeoutIsTheConnectStringsOrFiveSeconds) {
+  EXPECT_EQ(SqliteBusyTimeout("sqlite3://db=x.db timeout=30"), std::chrono::seconds(30));
+  EXPECT_EQ(SqliteBusyTimeout("sqlite3://db=x.db"), std::chrono::seconds(5));
+  EXPECT_EQ(SqliteBusyTimeout("sqlite3://db='/t/timeout=9.db'"), std::chrono::seconds(5));
+}
+
 TEST(SqlDialectTest, CheckedConnectStringGivesSqliteABusyTimeout) {
   SqlDialect d{};
   EXPECT_EQ(CheckedConnectString("sqlite3://db=x.db", "t", &d), "sqlite3://db=x.db timeout=5");
