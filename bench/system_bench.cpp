@@ -8,7 +8,10 @@
 // --binary=PATH another build, e.g. an older one, is measured the same way).
 // And a load run (--only=load): RSS, threads and open fds before and after 1,000 stream
 // connect/close cycles and a mixed load of scrapes, API calls, streams and ingest.
-// Usage: system_bench [--quick] [--only=replay|scrape|poll|side-by-side|endpoints|load]
+// And /errors of a batch no longer held, without and with migration 004's index
+// (--only=errors-index).
+// Usage: system_bench [--quick]
+// [--only=replay|scrape|poll|side-by-side|endpoints|load|errors-index]
 //                     [--binary=PATH] [--rows=N]
 
 #include <dirent.h>
@@ -25,6 +28,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "exporter/source/event_columns.h"
@@ -475,26 +479,30 @@ void PollCost(int polls) {
 
 }  // namespace
 
+// A SQLite file (created) holding batch 1 of `rows` rows through 10 stages with rows / 1000
+// errors among its newest rows, then `later_rows` rows of small batches 2, 3, ….
+void FillOneBigBatch(const std::string& db, std::int64_t rows, std::int64_t later_rows) {
+  EnsureEventTable("sqlite3://db=" + db, "batchExecutionLog");
+  soci::session sql("sqlite3://db=" + db);
+  Fill(sql, "batchExecutionLog", rows, 10, static_cast<int>(rows / 10));
+  soci::transaction tx(sql);
+  for (std::int64_t i = 0; i < rows / 1000; ++i) {
+    sql << "INSERT INTO batchExecutionLog (batchId, stage, eventType, fileName, errorMessage) "
+           "VALUES (1, 'stage_03', 'error', 'retry_" +
+               std::to_string(i) + ".wav', 'timeout after " + std::to_string(1000 + i % 97) +
+               " ms on gpu " + std::to_string(i % 4) + "')";
+  }
+  tx.commit();
+  Fill(sql, "batchExecutionLog", later_rows, 2, 50, 2);
+}
+
 // What each endpoint costs on one batch of `rows` rows (10 stages, file_complete rows, one
 // error in a thousand), with a small batch after it: median and slowest of `n` requests, the
 // body size, and the exporter's peak RSS after each endpoint. Returns the medians (ms).
 std::map<std::string, double> EndpointCost(std::int64_t rows, int n) {
   TempDir dir;
   const std::string db = dir.File("events.db");
-  EnsureEventTable("sqlite3://db=" + db, "batchExecutionLog");
-  {
-    soci::session sql("sqlite3://db=" + db);
-    Fill(sql, "batchExecutionLog", rows, 10, static_cast<int>(rows / 10));
-    soci::transaction tx(sql);
-    for (std::int64_t i = 0; i < rows / 1000; ++i) {
-      sql << "INSERT INTO batchExecutionLog (batchId, stage, eventType, fileName, errorMessage) "
-             "VALUES (1, 'stage_03', 'error', 'retry_" +
-                 std::to_string(i) + ".wav', 'timeout after " + std::to_string(1000 + i % 97) +
-                 " ms on gpu " + std::to_string(i % 4) + "')";
-    }
-    tx.commit();
-    Fill(sql, "batchExecutionLog", 200, 2, 50, 2);
-  }
+  FillOneBigBatch(db, rows, 200);
   const std::string config =
       "pipelines:\n  - name: bench\n    database: \"sqlite3://db=" + db + "\"\n";
   auto p = StartExporter(dir, config, "endpoints.log");
@@ -634,8 +642,9 @@ void Load(int seconds) {
     }
     body += "]";
     while (!stop) {
-      const auto r = HttpRequestRaw(p->port(), "POST", "/api/events", body,
-                                    {{"Authorization", "Bearer t0ken"}});
+      const auto r =
+          HttpRequestRaw(p->port(), "POST", "/api/events", body,
+                         {{"Authorization", "Bearer t0ken"}, {"Content-Type", "application/json"}});
       if (r.status == 202) {
         ingested += 50;
       } else {
@@ -668,6 +677,51 @@ void Load(int seconds) {
   p->Terminate();
 }
 
+// /api/batch/{id}/errors of a batch the fold no longer holds (max_batches: 2, three newer
+// batches) on a batch of `rows` rows: read from the table page by page down to the run's start.
+// Without migration 004's (batchId, eventType, id) index the last page walks every row of the
+// batch; with it the database seeks to the error rows. Both in one run, on one exporter.
+void ErrorsIndex(std::int64_t rows, int n) {
+  TempDir dir;
+  const std::string db = dir.File("events.db");
+  FillOneBigBatch(db, rows, 800);
+  const std::string config = "pipelines:\n  - name: bench\n    database: \"sqlite3://db=" + db +
+                             "\"\n    max_batches: 2\n";
+  auto p = StartExporter(dir, config, "errors.log");
+  soci::session sql("sqlite3://db=" + db + " timeout=30");
+  long long max_id = 0;
+  sql << "SELECT MAX(id) FROM batchExecutionLog", soci::into(max_id);
+  WaitUntil([&] { return LastEventId(p->port(), "bench") >= static_cast<double>(max_id); },
+            std::chrono::seconds(600));
+  auto measure = [&] {
+    std::vector<double> ms;
+    std::size_t bytes = 0;
+    for (int i = 0; i < n; ++i) {
+      const auto t = Clock::now();
+      bytes = HttpRequestRaw(p->port(), "GET", "/api/batch/1/errors", "", {}, 300'000).body.size();
+      ms.push_back(Since(t) * 1000);
+    }
+    std::sort(ms.begin(), ms.end());
+    return std::make_tuple(ms[ms.size() / 2], ms.back(), bytes);
+  };
+  // The exporter brings SQLite files up to 004 at start: the index goes after that.
+  sql << "DROP INDEX batchExecutionLog_batch_type";
+  std::printf(
+      "\n## /api/batch/1/errors of a batch not held, %lld rows (SQLite): migration 004's index"
+      "\n\n| index (batchId, eventType, id) | median | slowest | body |\n|---|---|---|---|\n",
+      static_cast<long long>(rows));
+  const auto [before_median, before_max, before_bytes] = measure();
+  std::printf("| without (001–002) | %.1f ms | %.1f ms | %.1f KB |\n", before_median, before_max,
+              static_cast<double>(before_bytes) / 1024);
+  std::fflush(stdout);
+  sql << "CREATE INDEX batchExecutionLog_batch_type ON batchExecutionLog (batchId, eventType, id)";
+  const auto [after_median, after_max, after_bytes] = measure();
+  std::printf("| with (004) | %.1f ms | %.1f ms | %.1f KB |\n", after_median, after_max,
+              static_cast<double>(after_bytes) / 1024);
+  std::fflush(stdout);
+  p->Terminate();
+}
+
 int main(int argc, char** argv) {
   bool quick = false;
   std::string only;  // replay | scrape | poll | side-by-side | endpoints; empty: all
@@ -693,6 +747,9 @@ int main(int argc, char** argv) {
   if (only.empty() || only == "load") Load(quick ? 3 : 30);
   if (only.empty() || only == "endpoints") {
     EndpointScaling(10'000, endpoint_rows > 0 ? endpoint_rows : 800'000, quick ? 5 : 9);
+  }
+  if (only.empty() || only == "errors-index") {
+    ErrorsIndex(endpoint_rows > 0 ? endpoint_rows : (quick ? 200'000 : 800'000), quick ? 3 : 9);
   }
   if (only.empty() || only == "side-by-side") return SideBySide(sizes, quick ? 2 : 10);
   return 0;

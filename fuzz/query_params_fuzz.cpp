@@ -1,11 +1,15 @@
-// Fuzz target: any bytes as the query string of an API request (and as a path id, and as an
-// Accept header). The parsers either accept a value inside its documented bounds or report a
-// 400 naming the parameter; nothing else can come out of them.
+// Fuzz target: any bytes as the query string of an API request (and as a path id, as an
+// Accept header, and as the headers the cross-origin rule and the client address read). The parsers
+// either accept a value inside its documented bounds or report a 400 naming the parameter; nothing
+// else can come out of them.
 
 #include <string>
 
 #include "exporter/core/event_type.h"
+#include "exporter/core/http_url.h"
 #include "exporter/http/api_params.h"
+#include "exporter/http/client_address.h"
+#include "exporter/http/cross_origin.h"
 #include "exporter/http/header_list.h"
 #include "fuzz/fuzz_check.h"
 
@@ -59,5 +63,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(!e.token.empty() && e.token.size() <= r.query.size());
     FUZZ_CHECK(e.q >= 0 && e.q <= 1);
   }
+
+  // The same bytes as Origin, Host, Sec-Fetch-Site, Content-Type and X-Forwarded-For: the rule
+  // decides one of its answers, and a client address is the peer or an address of at most 45
+  // characters that the bytes contain.
+  static const pe::CrossOriginGuard guard({"https://pipelines.example.com"});
+  pe::HttpRequest post;
+  post.method = "POST";
+  for (const char* h : {"origin", "host", "sec-fetch-site", "content-type", "x-forwarded-for"}) {
+    post.headers[h] = r.query;
+  }
+  const auto refusal = guard.Check(post, true);
+  if (refusal) FUZZ_CHECK(pe::CrossOriginGuard::Answer(*refusal).status >= 403);
+  post.headers.erase("sec-fetch-site");
+  (void)guard.Check(post, false);
+  if (const auto origin = pe::NormalizeOrigin(r.query)) {
+    FUZZ_CHECK(origin->rfind("http", 0) == 0 && pe::NormalizeOrigin(*origin) == *origin);
+  }
+  const std::string client = pe::ClientAddress("10.0.0.1", post.headers, {"10.0.0.1"});
+  FUZZ_CHECK(client == "10.0.0.1" ||
+             (client.size() <= 45 && r.query.find(client) != std::string::npos));
   return 0;
 }

@@ -6,11 +6,13 @@
 
 #include "exporter/alerting/alertmanager_client.h"
 #include "exporter/alerting/cached_alert_reader.h"
+#include "exporter/core/action_counts.h"
 #include "exporter/core/build_info_collector.h"
 #include "exporter/core/logfmt.h"
 #include "exporter/core/pipeline_collector.h"
 #include "exporter/core/pipeline_store.h"
 #include "exporter/http/alerts_handler.h"
+#include "exporter/http/audit_log.h"
 #include "exporter/http/basic_auth.h"
 #include "exporter/http/batch_handler.h"
 #include "exporter/http/batches_handler.h"
@@ -90,9 +92,12 @@ struct ExporterApp::Impl {
   ProcessCollector process_collector;
   SseClientsCollector sse_clients;
   HttpMetrics http_metrics;
+  ActionCounts action_counts;
+  AuditLog audit{action_counts};
   // The sources without exemplars, as /metrics reads them.
   CollectableExposition sse_clients_source{sse_clients};
   CollectableExposition http_metrics_source{http_metrics};
+  CollectableExposition action_counts_source{action_counts};
   CollectableExposition build_info_source{build_info};
   CollectableExposition process_source{process_collector};
   std::unique_ptr<SseHub> hub;
@@ -168,10 +173,12 @@ ExporterApp::ExporterApp(Config config, Flags flags, const Clock& clock)
   m.batches = std::make_unique<BatchesHandler>(*m.registry);
   m.batch = std::make_unique<BatchHandler>(*m.registry);
   m.control = std::make_unique<ControlHandler>(
-      *m.registry, ControlOptions{m.config.control.enabled, m.config.control.token});
+      *m.registry, ControlOptions{m.config.control.enabled, m.config.control.token,
+                                  m.config.control.token_name, &m.audit});
   m.event = std::make_unique<EventHandler>(*m.registry);
   m.workers = std::make_unique<WorkersHandler>(*m.registry);
   SilenceBackend silence_backend;
+  silence_backend.audit = &m.audit;
   if (!m.config.web.alertmanager_url.empty()) {
     // Validated by the configuration loader.
     m.alertmanager = std::make_unique<AlertmanagerClient>(
@@ -191,7 +198,7 @@ ExporterApp::ExporterApp(Config config, Flags flags, const Clock& clock)
   m.stream = std::make_unique<StreamHandler>(*m.registry, *m.hub, stream_options);
   m.metrics = std::make_unique<MetricsHandler>(std::vector<const ExpositionSource*>{
       m.pipeline_collector.get(), &m.sse_clients_source, &m.http_metrics_source,
-      &m.build_info_source, &m.process_source});
+      &m.action_counts_source, &m.build_info_source, &m.process_source});
   m.health = std::make_unique<HealthHandler>(stores);
   m.page = std::make_unique<PageHandler>(m.flags.telemetry_path);
 
@@ -200,6 +207,7 @@ ExporterApp::ExporterApp(Config config, Flags flags, const Clock& clock)
   options.num_threads = HttpThreads(m.config);
   options.max_body_bytes = m.config.ingest.max_body_bytes;
   options.trusted_proxies = m.config.trusted_proxies;
+  options.trusted_origins = m.config.web.trusted_origins;
   if (m.config.tls) {
     const TlsServerConfig& t = *m.config.tls;
     options.tls = HttpTlsOptions{t.cert_file,        t.key_file,    t.client_ca_file,
@@ -228,14 +236,23 @@ ExporterApp::ExporterApp(Config config, Flags flags, const Clock& clock)
       "batch", "/api/batch/",
       Route{{},
             [&m](const HttpRequest& r) { return m.control->Post(r); },
-            [&m](const HttpRequest& r, HttpStream& out) { m.batch->Get(r, out); }});
+            [&m](const HttpRequest& r, HttpStream& out) { m.batch->Get(r, out); },
+            /*post_json=*/true,
+            /*post_bearer=*/true});
   m.server->Handle("ingest", "/api/events",
-                   Route{{}, [&m](const HttpRequest& r) { return m.ingest->Post(r); }, {}});
+                   Route{{},
+                         [&m](const HttpRequest& r) { return m.ingest->Post(r); },
+                         {},
+                         /*post_json=*/true,
+                         /*post_bearer=*/true});
   m.server->HandlePrefix("event", "/api/events/", get(m.event.get()));
   m.server->Handle("workers", "/api/workers", get(m.workers.get()));
   m.server->Handle("alerts", "/api/alerts", get(m.alerts.get()));
   m.server->Handle("silence", "/api/alerts/silence",
-                   Route{{}, [&m](const HttpRequest& r) { return m.silence->Post(r); }, {}});
+                   Route{{},
+                         [&m](const HttpRequest& r) { return m.silence->Post(r); },
+                         {},
+                         /*post_json=*/true});
   m.server->Handle(
       "stream", "/api/stream",
       Route{{}, {}, [&m](const HttpRequest& r, HttpStream& out) { m.stream->Get(r, out); }});

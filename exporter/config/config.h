@@ -33,6 +33,9 @@ struct WebConfig {
   // Alertmanager's base URL (http://host:port[/prefix]); empty: the page shows no alerts.
   std::string alertmanager_url;
   std::int64_t sse_heartbeat_ms = 15000;
+  // Origins (scheme://host[:port]) allowed to send POSTs although they are not the request's
+  // Host: the public address of a reverse proxy that rewrites Host.
+  std::vector<std::string> trusted_origins;
 };
 
 struct IngestConfig {
@@ -46,6 +49,8 @@ struct IngestConfig {
 struct ControlConfig {
   bool enabled = false;
   std::string token;
+  // Who the token's requests are recorded as (audit, control rows, metrics); never the token.
+  std::string token_name = "token";
 };
 
 struct Config {

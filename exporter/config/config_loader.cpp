@@ -250,8 +250,9 @@ Config ParseLoaded(const YAML::Node& root, const EnvLookup& env) {
   }
 
   if (const auto web = root["web"]) {
-    r.CheckKeys(web, "web",
-                {"max_sse_clients", "grafana_url", "sse_heartbeat", "alertmanager_url"});
+    r.CheckKeys(
+        web, "web",
+        {"max_sse_clients", "grafana_url", "sse_heartbeat", "alertmanager_url", "trusted_origins"});
     if (web["sse_heartbeat"]) {
       c.web.sse_heartbeat_ms = r.Duration(web["sse_heartbeat"], "web.sse_heartbeat", 100);
     }
@@ -265,6 +266,20 @@ Config ParseLoaded(const YAML::Node& root, const EnvLookup& env) {
       std::string why;
       if (!c.web.alertmanager_url.empty() && !ParseHttpUrl(c.web.alertmanager_url, &why)) {
         Fail("web.alertmanager_url", why);
+      }
+    }
+    if (const auto origins = web["trusted_origins"]) {
+      if (!origins.IsSequence()) {
+        Fail("web.trusted_origins", "must be a list of origins (https://host[:port])");
+      }
+      for (std::size_t i = 0; i < origins.size(); ++i) {
+        const std::string key = "web.trusted_origins[" + std::to_string(i) + "]";
+        const std::string origin = r.Str(origins[i], key);
+        if (!NormalizeOrigin(origin)) {
+          Fail(key,
+               "\"" + origin + "\" is not an origin: scheme://host[:port], http or https, no path");
+        }
+        c.web.trusted_origins.push_back(origin);
       }
     }
   }
@@ -284,9 +299,19 @@ Config ParseLoaded(const YAML::Node& root, const EnvLookup& env) {
     }
   }
   if (const auto control = root["control"]) {
-    r.CheckKeys(control, "control", {"enabled", "token"});
+    r.CheckKeys(control, "control", {"enabled", "token", "token_name"});
     if (control["enabled"]) c.control.enabled = r.Bool(control["enabled"], "control.enabled");
     if (control["token"]) c.control.token = r.Str(control["token"], "control.token");
+    if (control["token_name"]) {
+      c.control.token_name = r.Str(control["token_name"], "control.token_name");
+      const auto& n = c.control.token_name;
+      if (n.empty() || n.size() > 64 ||
+          n.find_first_not_of(
+              "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._@-") !=
+              std::string::npos) {
+        Fail("control.token_name", "must be 1 to 64 letters, digits or ._@-");
+      }
+    }
   }
   return c;
 }

@@ -3,7 +3,7 @@
 // `tls_server_config` (cert_file, key_file, client_ca_file, client_auth_type, min_version,
 // max_version) and `basic_auth_users` (user → bcrypt hash). Two extension keys:
 // `metrics_without_auth` leaves the telemetry path open for a scraper inside the network;
-// `trusted_proxies` lists the reverse proxies whose X-Real-IP header is believed.
+// `trusted_proxies` lists the reverse proxies whose X-Forwarded-For / X-Real-IP is believed.
 // Stateless; thread-safe.
 
 #include <map>
@@ -29,8 +29,8 @@ struct WebAuthConfig {
   std::optional<TlsServerConfig> tls;
   std::map<std::string, std::string> basic_auth_users;  // user → bcrypt hash
   bool metrics_without_auth = false;
-  // Reverse proxies (IP addresses) whose X-Real-IP header names the client: failed logins
-  // are then limited per real client, not per proxy.
+  // Reverse proxies (IP addresses) whose X-Forwarded-For or X-Real-IP names the client: failed
+  // logins are then limited per real client, not per proxy.
   std::vector<std::string> trusted_proxies;
 };
 

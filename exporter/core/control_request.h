@@ -36,7 +36,8 @@ struct ControlRequest {
   std::int64_t id = 0;  // the control row's id (0 before it is written)
   std::int64_t batch_id = 0;
   ControlAction action = ControlAction::kPause;
-  std::string requested_by;
+  std::string requested_by;    // the web-config user, or the control token's configured name
+  std::string requested_from;  // the client's address (migration 004; empty without it)
   std::string reason;
   std::int64_t requested_at_ms = 0;  // the database's clock when written
 };

@@ -1,6 +1,78 @@
 #include "exporter/core/http_url.h"
 
+#include <algorithm>
+#include <cctype>
+
 namespace pipeline_exporter {
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string_view TrimBlanks(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+std::optional<std::string> NormalizeAuthority(std::string_view authority, int default_port) {
+  authority = TrimBlanks(authority);
+  if (authority.empty()) return std::nullopt;
+  std::string_view host = authority;
+  std::string_view port;
+  if (authority.front() == '[') {
+    const auto close = authority.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    host = authority.substr(0, close + 1);
+    const std::string_view rest = authority.substr(close + 1);
+    if (!rest.empty()) {
+      if (rest.front() != ':') return std::nullopt;
+      port = rest.substr(1);
+      if (port.empty()) return std::nullopt;
+    }
+  } else if (const auto colon = authority.rfind(':'); colon != std::string_view::npos) {
+    host = authority.substr(0, colon);
+    port = authority.substr(colon + 1);
+    if (port.empty()) return std::nullopt;
+  }
+  if (host.empty()) return std::nullopt;
+  const bool bracketed = host.front() == '[';
+  for (const char c : host) {
+    const auto u = static_cast<unsigned char>(c);
+    const bool ok = std::isalnum(u) || c == '.' || c == '-' || c == '_' ||
+                    (bracketed && (c == '[' || c == ']' || c == ':'));
+    if (!ok) return std::nullopt;
+  }
+  int n = default_port;
+  if (!port.empty()) {
+    if (port.size() > 5 ||
+        !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      return std::nullopt;
+    }
+    n = std::stoi(std::string(port));
+    if (n < 1 || n > 65535) return std::nullopt;
+  }
+  return Lower(host) + ":" + std::to_string(n);
+}
+
+std::optional<std::string> NormalizeOrigin(std::string_view origin) {
+  const std::string o = Lower(TrimBlanks(origin));
+  const auto sep = o.find("://");
+  if (sep == std::string::npos) return std::nullopt;
+  const std::string scheme = o.substr(0, sep);
+  if (scheme != "http" && scheme != "https") return std::nullopt;
+  std::string_view authority = std::string_view(o).substr(sep + 3);
+  if (!authority.empty() && authority.back() == '/') authority.remove_suffix(1);
+  if (authority.find_first_of("/?#@ \t") != std::string_view::npos) return std::nullopt;
+  const auto host_port = NormalizeAuthority(authority, scheme == "https" ? 443 : 80);
+  if (!host_port) return std::nullopt;
+  return scheme + "://" + *host_port;
+}
 
 std::optional<HttpUrl> ParseHttpUrl(const std::string& url, std::string* why) {
   auto fail = [why](const std::string& reason) -> std::optional<HttpUrl> {

@@ -62,6 +62,7 @@ Json ControlJson(const ControlRequest& c) {
   j["batchId"] = c.batch_id;
   j["action"] = std::string(ControlActionName(c.action));
   j["requestedBy"] = c.requested_by;
+  j["requestedFrom"] = c.requested_from.empty() ? Json() : Json(c.requested_from);
   j["reason"] = c.reason;
   j["requestedAt"] = IsoTime(c.requested_at_ms);
   return j;

@@ -22,7 +22,7 @@ HttpResponse ControlHandler::Post(const HttpRequest& r) const {
   std::string who = r.user;
   if (who.empty()) {
     if (!BearerTokenMatches(r, options_.token)) return BearerChallenge();
-    who = "token";
+    who = options_.token_name;
   }
   HttpResponse error;
   const ApiPipeline* p = registry_.Resolve(r, &error);
@@ -58,9 +58,15 @@ HttpResponse ControlHandler::Post(const HttpRequest& r) const {
   request.batch_id = *batch_id;
   request.action = *action;
   request.requested_by = who;
+  request.requested_from = r.remote_addr;
   request.reason = reason;
   const ControlRequest written = p->control->AppendControl(request);
   if (p->nudge) p->nudge();
+  if (options_.audit) {
+    options_.audit->Record(AuditRecord{p->store->name(), std::string(ControlActionName(*action)),
+                                       who, r.remote_addr, std::to_string(*batch_id), reason,
+                                       "control row " + std::to_string(written.id)});
+  }
   return JsonResponse(Dump(ControlJson(written)), 202);
 }
 

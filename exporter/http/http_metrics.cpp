@@ -1,6 +1,7 @@
 #include "exporter/http/http_metrics.h"
 
 #include "exporter/core/metric_family_builder.h"
+#include "exporter/http/cross_origin.h"
 
 namespace pipeline_exporter {
 namespace {
@@ -11,7 +12,19 @@ std::vector<double> DurationBuckets() {
 
 }  // namespace
 
-HttpMetrics::HttpMetrics() = default;
+HttpMetrics::HttpMetrics() {
+  for (const auto r : {CrossOriginRefusal::kSecFetchSite, CrossOriginRefusal::kOrigin,
+                       CrossOriginRefusal::kContentType}) {
+    refusals_[std::string(CrossOriginRefusalName(r))] = 0;
+  }
+}
+
+void HttpMetrics::ObserveRefusal(std::string_view reason) {
+  std::lock_guard lock(mu_);
+  auto it = refusals_.find(reason);
+  if (it == refusals_.end()) it = refusals_.emplace(std::string(reason), 0).first;
+  ++it->second;
+}
 
 void HttpMetrics::Observe(std::string_view handler, int code, double seconds) {
   std::lock_guard lock(mu_);
@@ -38,9 +51,18 @@ std::vector<prometheus::MetricFamily> HttpMetrics::Collect() const {
                  "Time to answer an HTTP request, by handler (streams excluded).",
                  prometheus::MetricType::Histogram);
   for (const auto& [handler, h] : durations_) AddHistogram(durations, {{"handler", handler}}, h);
+  prometheus::MetricFamily refused =
+      MakeFamily("pipeline_exporter_http_cross_origin_refused_total",
+                 "Requests that would change something refused as cross-origin (403) or for their "
+                 "Content-Type (415), by reason.",
+                 prometheus::MetricType::Counter);
+  for (const auto& [reason, n] : refusals_) {
+    AddCounter(refused, {{"reason", reason}}, static_cast<double>(n));
+  }
   std::vector<prometheus::MetricFamily> out;
   out.push_back(std::move(requests));
   out.push_back(std::move(durations));
+  out.push_back(std::move(refused));
   return out;
 }
 

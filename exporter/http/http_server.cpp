@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "exporter/http/client_address.h"
 #include "exporter/http/http_metrics.h"
 
 namespace pipeline_exporter {
@@ -179,7 +180,8 @@ HttpResponse InternalError(const HttpRequest& req, const std::exception& e) {
 
 }  // namespace
 
-HttpServer::HttpServer(HttpServerOptions options) : options_(std::move(options)) {}
+HttpServer::HttpServer(HttpServerOptions options)
+    : options_(std::move(options)), cross_origin_(options_.trusted_origins) {}
 
 HttpServer::~HttpServer() { Stop(); }
 
@@ -380,15 +382,7 @@ int HttpServer::Serve(mg_connection* conn) {
     for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     req.headers[name] = info->http_headers[i].value ? info->http_headers[i].value : "";
   }
-  req.remote_addr = info->remote_addr;
-  if (!options_.trusted_proxies.empty()) {
-    const auto real = req.headers.find("x-real-ip");
-    if (real != req.headers.end() && !real->second.empty() && real->second.size() <= 45 &&
-        std::find(options_.trusted_proxies.begin(), options_.trusted_proxies.end(),
-                  req.remote_addr) != options_.trusted_proxies.end()) {
-      req.remote_addr = real->second;
-    }
-  }
+  req.remote_addr = ClientAddress(info->remote_addr, req.headers, options_.trusted_proxies);
   const bool head = req.method == "HEAD";
   // Early answers are counted under the route they were meant for.
   auto early = [&](int status) {
@@ -411,7 +405,23 @@ int HttpServer::Serve(mg_connection* conn) {
           head);
     return early(400);
   }
-  if (authenticator_) {
+  const NamedRoute* named = Find(req.path);
+  const bool post = req.method == "POST";
+  // Before credentials are looked at: a refused cross-site request costs no bcrypt and
+  // prompts for nothing.
+  if (const auto refusal = cross_origin_.Check(req, post && named && named->route.post_json)) {
+    if (metrics_) metrics_->ObserveRefusal(CrossOriginRefusalName(*refusal));
+    const HttpResponse answer = CrossOriginGuard::Answer(*refusal);
+    if (has_body) {
+      AnswerAndClose(conn, answer, head, options_.max_body_bytes);
+    } else {
+      Write(conn, answer, head);
+    }
+    return early(answer.status);
+  }
+  const bool bearer = post && named && named->route.post_bearer &&
+                      req.Header("authorization").value_or("").rfind("Bearer ", 0) == 0;
+  if (authenticator_ && !bearer) {
     if (auto denied = authenticator_(req)) {
       if (has_body) {
         AnswerAndClose(conn, *denied, head, options_.max_body_bytes);
@@ -445,7 +455,7 @@ int HttpServer::Serve(mg_connection* conn) {
     }
   }
 
-  return Dispatch(conn, Find(req.path), req);
+  return Dispatch(conn, named, req);
 }
 
 const HttpServer::NamedRoute* HttpServer::Find(const std::string& path) const {

@@ -1,7 +1,8 @@
 #pragma once
 // The exporter's one HTTP server (civetweb): routes paths to one resource each, dispatches
 // the method (GET/HEAD, POST; anything else 405 with Allow), reads bodies up to a limit,
-// adds the security headers to every response, counts every request per route in
+// adds the security headers to every response, refuses a cross-origin request that would
+// change something (CrossOriginGuard, before authentication), counts every request per route in
 // HttpMetrics, serves HTTPS when configured (TLS set up with our own OpenSSL 3 calls; see
 // tls_shim.cpp for why Debian's civetweb needs help), and answers an exception with a generic 500
 // carrying a request id (the details go to the log with it). Directory listing, document root and
@@ -17,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "exporter/http/cross_origin.h"
 #include "exporter/http/http_types.h"
 
 struct mg_context;
@@ -43,8 +45,12 @@ struct HttpServerOptions {
   std::string listen_address = ":5066";  // [host]:port; port 0 picks a free one
   int num_threads = 80;
   std::size_t max_body_bytes = 1 << 20;
-  // Peers whose X-Real-IP header replaces their own address as HttpRequest::remote_addr.
+  // Peers whose X-Forwarded-For (or X-Real-IP) names the client in HttpRequest::remote_addr
+  // (ClientAddress).
   std::vector<std::string> trusted_proxies;
+  // Origins (scheme://host[:port]) whose requests pass the cross-origin rule although they are
+  // not the request's Host: a reverse proxy's public address (web.trusted_origins).
+  std::vector<std::string> trusted_origins;
   // HTTPS instead of HTTP on the listening port.
   std::optional<HttpTlsOptions> tls;
 };
@@ -61,6 +67,11 @@ class HttpServer {
     Handler get;           // GET and HEAD
     Handler post;          // POST
     StreamHandler stream;  // GET written as it goes, instead of `get`
+    // POST reads a JSON body: any other Content-Type is answered 415 before the body is read.
+    bool post_json = false;
+    // POST checks `Authorization: Bearer` itself (a token for machines): a POST carrying one
+    // is not asked for the authenticator's credentials.
+    bool post_bearer = false;
   };
 
   explicit HttpServer(HttpServerOptions options);
@@ -96,6 +107,7 @@ class HttpServer {
   void WakeListener() const;
 
   HttpServerOptions options_;
+  CrossOriginGuard cross_origin_;
   struct NamedRoute {
     std::string name;
     Route route;

@@ -72,6 +72,10 @@ HttpResponse SilenceHandler::Post(const HttpRequest& r) const {
                                      result.error);
   }
   if (backend_.created) backend_.created(pipeline);
+  if (backend_.audit) {
+    backend_.audit->Record(AuditRecord{pipeline, "silence", r.user, r.remote_addr, fingerprint,
+                                       comment, "silence " + result.id});
+  }
 
   Json matchers = Json::array();
   for (const auto& [name, value] : request.matchers) {

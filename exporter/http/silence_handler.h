@@ -2,7 +2,8 @@
 // POST /api/alerts/silence?pipeline=P (SPEC §5), the page's "acknowledge":
 // {"fingerprint": "…", "durationSeconds": 3600, "comment": "…"} creates an Alertmanager
 // silence whose matchers are that alert's labels (each by equality), from now for the
-// duration, created by the authenticated web-config user; 201 with the silence. The alert
+// duration, created by the authenticated web-config user; 201 with the silence, recorded in
+// the audit trail (who, from where, which alert, the silence's id). The alert
 // must be one of the pipeline's (read afresh), so a page can silence nothing else.
 // 403 while alerts are off or no web-config users exist (there is then no one to name),
 // 400 for a bad body, 404 for an alert the pipeline does not have, 502 when Alertmanager
@@ -13,6 +14,7 @@
 #include <string>
 
 #include "exporter/core/alert_reader.h"
+#include "exporter/core/audit_record.h"
 #include "exporter/core/clock.h"
 #include "exporter/core/silence_creator.h"
 #include "exporter/http/http_types.h"
@@ -24,6 +26,7 @@ struct SilenceBackend {
   AlertReader* reader = nullptr;  // uncached: the alert is looked up as it is now
   SilenceCreator* creator = nullptr;
   std::function<void(const std::string& pipeline)> created;  // e.g. drop cached alerts
+  AuditRecorder* audit = nullptr;                            // the audit trail; may be null
 };
 
 class SilenceHandler {

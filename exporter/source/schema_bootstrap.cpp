@@ -61,6 +61,7 @@ std::string MigrationSql(const std::string& dialect, int number, const std::stri
   const char* name = number == 1   ? "/001_create_batch_execution_log.sql"
                      : number == 2 ? "/002_batch_control.sql"
                      : number == 3 ? "/003_notify.sql"
+                     : number == 4 ? "/004_audit_and_error_index.sql"
                                    : nullptr;
   const EmbeddedFile* f = name ? FindMigrationFile(dialect + name) : nullptr;
   if (!f) throw std::invalid_argument("no migration " + std::to_string(number) + " for " + dialect);
@@ -134,6 +135,14 @@ bool EnsureEventTable(const std::string& connect_string, const std::string& tabl
   for (const auto& stmt : Statements(MigrationSql(dialect_name, 2, table, control_table))) {
     if (has_sub_stage && stmt.find("ALTER TABLE") != std::string::npos) continue;
     sql << stmt;
+  }
+  if (*dialect == SqlDialect::kSqlite) {
+    // 004 likewise (the exporter creates only SQLite schemas; elsewhere an operator applies it).
+    const bool has_from = HasColumn(sql, *dialect, control_table, "requestedFrom");
+    for (const auto& stmt : Statements(MigrationSql(dialect_name, 4, table, control_table))) {
+      if (has_from && stmt.find("ALTER TABLE") != std::string::npos) continue;
+      sql << stmt;
+    }
   }
   return created;
 }

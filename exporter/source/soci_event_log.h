@@ -7,6 +7,7 @@
 // into the SQL. Sessions come from the pipeline's Database. Thread-safe; borrows the Database;
 // non-copyable.
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -62,8 +63,15 @@ class SociEventLog final : public BatchRunReader,
   std::string InsertSql() const;
 
   Database& db_;
+  // Whether the control table has migration 004's requestedFrom: asked once, and again on
+  // every append while it has not (an operator may apply 004 while the exporter runs).
+  bool HasRequestedFrom(soci::session& sql, bool ask_again);
+  std::string ControlColumns(bool requested_from) const;
+
   std::string control_table_;
   std::string control_columns_;
+  static constexpr int kUnknown = 0, kYes = 1, kNo = 2;
+  std::atomic<int> requested_from_{kUnknown};
 };
 
 }  // namespace pipeline_exporter

@@ -6,30 +6,25 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { exporterBinary, freePort, launchChromium, startServer, stopServer } from './harness.mjs';
+import {
+  aliceAuth, exporterBinary, freePort, launchChromium, startAlertmanager, startServer, stopServer,
+  writeAliceWebConfig,
+} from './harness.mjs';
 
 const binary = exporterBinary;
-const alertmanagerBinary = process.env.PE_ALERTMANAGER || '/usr/bin/prometheus-alertmanager';
 
 let dir, port, amPort, exporter, alertmanager, browser;
-const auth = { Authorization: `Basic ${Buffer.from('alice:s3cret').toString('base64')}` };
+const auth = aliceAuth;
 
 before(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'pe-alerts-'));
-  amPort = await freePort();
-  writeFileSync(path.join(dir, 'alertmanager.yml'), 'route:\n  receiver: none\nreceivers:\n  - name: none\n');
-  alertmanager = await startServer(alertmanagerBinary, [
-    `--config.file=${path.join(dir, 'alertmanager.yml')}`, `--storage.path=${path.join(dir, 'am')}`,
-    `--web.listen-address=127.0.0.1:${amPort}`, '--cluster.listen-address='],
-  { cwd: dir, readyUrl: `http://127.0.0.1:${amPort}/-/ready`, what: 'prometheus-alertmanager' });
+  ({ proc: alertmanager, port: amPort } = await startAlertmanager(dir));
 
   port = await freePort();
-  const line = execFileSync('htpasswd', ['-nbBC', '10', 'alice', 's3cret']).toString().trim();
-  writeFileSync(path.join(dir, 'web.yml'), `basic_auth_users:\n  alice: '${line.slice(line.indexOf(':') + 1)}'\n`);
+  writeAliceWebConfig(dir);
   writeFileSync(path.join(dir, 'exporter.yml'), [
     'web:',
     `  alertmanager_url: "http://127.0.0.1:${amPort}"`,

@@ -3,11 +3,12 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { exporterBinary, freePort, launchChromium, startServer, stopServer } from './harness.mjs';
+import {
+  aliceAuth, exporterBinary, freePort, launchChromium, startServer, stopServer, writeAliceWebConfig,
+} from './harness.mjs';
 
 const binary = exporterBinary;
 
@@ -16,8 +17,7 @@ let dir, port, exporter, browser;
 before(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'pe-control-'));
   port = await freePort();
-  const line = execFileSync('htpasswd', ['-nbBC', '10', 'alice', 's3cret']).toString().trim();
-  writeFileSync(path.join(dir, 'web.yml'), `basic_auth_users:\n  alice: '${line.slice(line.indexOf(':') + 1)}'\n`);
+  writeAliceWebConfig(dir);
   writeFileSync(path.join(dir, 'exporter.yml'), [
     'pipelines:',
     `  - name: demo`,
@@ -26,10 +26,9 @@ before(async () => {
     'control:',
     '  enabled: true',
     ''].join('\n'));
-  const auth = `Basic ${Buffer.from('alice:s3cret').toString('base64')}`;
   exporter = await startServer(binary, ['--demo', '--demo.speed=0.5', `--config.file=${path.join(dir, 'exporter.yml')}`,
     `--web.config.file=${path.join(dir, 'web.yml')}`, `--web.listen-address=127.0.0.1:${port}`],
-  { cwd: dir, readyUrl: `http://127.0.0.1:${port}/api/health`, headers: { Authorization: auth }, what: 'pipeline_exporter' });
+  { cwd: dir, readyUrl: `http://127.0.0.1:${port}/api/health`, headers: aliceAuth, what: 'pipeline_exporter' });
   browser = await launchChromium();
 });
 

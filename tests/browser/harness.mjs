@@ -1,8 +1,9 @@
 // What the browser tests share: a free port, starting a server the test owns (the exporter,
-// Alertmanager, Prometheus) and waiting until it answers, stopping it, writing a row with the
+// Alertmanager, Prometheus; it dies with the test) and waiting until it answers, stopping it, writing a row with the
 // sqlite3 command as a pipeline would, and Debian's Chromium.
 
 import { execFileSync, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,8 +26,11 @@ export function freePort() {
 
 // Starts `binary` with `args` in `cwd` and waits until GET `readyUrl` answers 200 (with
 // `headers`); the process's stderr is kept for failure messages (`proc.log()`).
+// The server dies with this test process even when it crashes before stopping it: util-linux's
+// setpriv sets the parent-death signal and then runs the server in its place (same pid).
 export async function startServer(binary, args, { cwd, readyUrl, headers = {}, what }) {
-  const proc = spawn(binary, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn('setpriv', ['--pdeathsig', 'KILL', '--', binary, ...args],
+    { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   proc.stderr.on('data', (d) => { log += d; });
   proc.log = () => log;
@@ -55,6 +59,29 @@ export function insertRow(db, row) {
   const values = cols.map((c) => (typeof row[c] === 'number' ? String(row[c]) : sqlQuote(row[c])));
   execFileSync('sqlite3', ['-cmd', '.timeout 5000', db,
     `INSERT INTO batchExecutionLog (${cols.join(', ')}) VALUES (${values.join(', ')});`]);
+}
+
+// Debian's prometheus-alertmanager on a free port with a receiver that sends nothing, its
+// files in `dir`: { proc, port }.
+export async function startAlertmanager(dir) {
+  const binary = process.env.PE_ALERTMANAGER || '/usr/bin/prometheus-alertmanager';
+  const port = await freePort();
+  writeFileSync(path.join(dir, 'alertmanager.yml'), 'route:\n  receiver: none\nreceivers:\n  - name: none\n');
+  const proc = await startServer(binary, [
+    `--config.file=${path.join(dir, 'alertmanager.yml')}`, `--storage.path=${path.join(dir, 'am')}`,
+    `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address='],
+  { cwd: dir, readyUrl: `http://127.0.0.1:${port}/-/ready`, what: 'prometheus-alertmanager' });
+  return { proc, port };
+}
+
+// `dir`/web.yml with the user alice (password s3cret, bcrypt by htpasswd); the basic-auth
+// header to send as her.
+export const aliceAuth = { Authorization: `Basic ${Buffer.from('alice:s3cret').toString('base64')}` };
+export function writeAliceWebConfig(dir) {
+  const line = execFileSync('htpasswd', ['-nbBC', '10', 'alice', 's3cret']).toString().trim();
+  const file = path.join(dir, 'web.yml');
+  writeFileSync(file, `basic_auth_users:\n  alice: '${line.slice(line.indexOf(':') + 1)}'\n`);
+  return file;
 }
 
 export function launchChromium() {

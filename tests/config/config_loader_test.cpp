@@ -85,6 +85,27 @@ TEST(ConfigLoaderTest, AnAlertmanagerUrlMustBeOneTheExporterCanCall) {
             std::string::npos);
 }
 
+TEST(ConfigLoaderTest, TrustedOriginsAndTheTokensNameAreChecked) {
+  const Config c = Parse(
+      "pipelines:\n  - name: p\nweb:\n  trusted_origins: [\"https://pipelines.example.com\", "
+      "\"http://10.0.0.5:8080/\"]\ncontrol:\n  enabled: true\n  token: t\n  token_name: "
+      "nightly-cron\n");
+  EXPECT_EQ(c.web.trusted_origins,
+            (std::vector<std::string>{"https://pipelines.example.com", "http://10.0.0.5:8080/"}));
+  EXPECT_EQ(c.control.token_name, "nightly-cron");
+  EXPECT_EQ(Parse("pipelines:\n  - name: p\n").control.token_name, "token");
+  EXPECT_EQ(ErrorOf("pipelines:\n  - name: p\nweb:\n  trusted_origins: https://x\n"),
+            "web.trusted_origins: must be a list of origins (https://host[:port])");
+  EXPECT_EQ(ErrorOf("pipelines:\n  - name: p\nweb:\n  trusted_origins: [pipelines.example.com]\n")
+                .rfind("web.trusted_origins[0]: \"pipelines.example.com\" is not an origin", 0),
+            0u);
+  EXPECT_EQ(ErrorOf("pipelines:\n  - name: p\nweb:\n  trusted_origins: [\"https://x/app\"]\n")
+                .rfind("web.trusted_origins[0]:", 0),
+            0u);
+  EXPECT_EQ(ErrorOf("pipelines:\n  - name: p\ncontrol:\n  token_name: \"a b\"\n"),
+            "control.token_name: must be 1 to 64 letters, digits or ._@-");
+}
+
 TEST(ConfigLoaderTest, ErrorsNameTheKey) {
   EXPECT_EQ(
       ErrorOf("pipelines:\n  - name: p\n    poll_interval: 5x\n"),

@@ -35,5 +35,22 @@ TEST(HttpUrlTest, RefusesWhatItCannotCall) {
   EXPECT_NE(why.find("https"), std::string::npos);
 }
 
+TEST(HttpUrlTest, OriginsAndAuthoritiesAreNormalized) {
+  EXPECT_EQ(NormalizeOrigin("https://Pipelines.Example.com"), "https://pipelines.example.com:443");
+  EXPECT_EQ(NormalizeOrigin("http://x"), "http://x:80");
+  EXPECT_EQ(NormalizeOrigin("http://x:8080/"), "http://x:8080");
+  EXPECT_EQ(NormalizeOrigin(" http://[::1]:5066 "), "http://[::1]:5066");
+  for (const char* bad : {"null", "", "x", "ftp://x", "http://", "http://x/path", "http://u@x",
+                          "http://x:", "http://x:99999", "http://x:8a", "http://x?q", "http://a b",
+                          "http://x y:80", "http://[::1"}) {
+    EXPECT_EQ(NormalizeOrigin(bad), std::nullopt) << bad;
+  }
+  EXPECT_EQ(NormalizeAuthority("127.0.0.1", 80), "127.0.0.1:80");
+  EXPECT_EQ(NormalizeAuthority("Exp:05066", 80), "exp:5066");
+  EXPECT_EQ(NormalizeAuthority("[::1]", 443), "[::1]:443");
+  EXPECT_EQ(NormalizeAuthority("", 80), std::nullopt);
+  EXPECT_EQ(NormalizeAuthority("a:b:80", 80), std::nullopt);
+}
+
 }  // namespace
 }  // namespace pipeline_exporter

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <glob.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -141,10 +142,19 @@ void DatabaseServer::StartProcess() {
         Log());
   }
   running_ = backend_ != Backend::kSqlite;
+  // MariaDB is killed outright; PostgreSQL's postmaster takes SIGQUIT (immediate shutdown), so
+  // its backends go with it.
+  if (backend_ == Backend::kMariaDb) {
+    reaper_ = std::make_unique<ServerReaper>(dir_.File("mariadb.pid"), SIGKILL);
+  } else if (backend_ == Backend::kPostgres) {
+    reaper_ = std::make_unique<ServerReaper>(dir_.File("data/postmaster.pid"), SIGQUIT);
+  }
 }
 
 void DatabaseServer::Stop() {
   if (!running_) return;
+  if (reaper_) reaper_->Disarm();
+  reaper_.reset();
   const std::string d = dir_.path().string();
   if (backend_ == Backend::kMariaDb) {
     Run("stopping mariadbd",

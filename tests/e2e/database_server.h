@@ -3,12 +3,14 @@
 // temporary directory, on 127.0.0.1 and a free port: Debian's MariaDB (mariadbd) and
 // PostgreSQL (pg_ctl, run as the `postgres` user), or a plain SQLite file. Start() fails
 // with the server's log when it cannot start; nothing is skipped. Stop()/Restart() are for
-// outage tests; the destructor stops the server and removes its directory.
+// outage tests; the destructor stops the server and removes its directory. A test process
+// that dies without stopping it takes the server with it (ServerReaper).
 // Not thread-safe; owns the server process; non-copyable.
 
 #include <memory>
 #include <string>
 
+#include "tests/e2e/server_reaper.h"
 #include "tests/fakes/temp_dir.h"
 
 namespace pipeline_exporter {
@@ -46,6 +48,7 @@ class DatabaseServer {
   TempDir dir_;
   int port_ = 0;
   bool running_ = false;
+  std::unique_ptr<ServerReaper> reaper_;  // while running
 };
 
 // A TCP port on 127.0.0.1 that was free a moment ago.

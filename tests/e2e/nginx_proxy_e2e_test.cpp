@@ -38,7 +38,12 @@ std::string NginxBinary() {
 class NginxProxyTest : public ExporterHarness, public ::testing::Test {
  protected:
   void SetUp() override {
-    SetUpDatabase(Backend::kSqlite);
+    https_port_ = FreePort();
+    // nginx passes Host without the port ($host), so the browser's Origin
+    // (https://localhost:PORT) is named as the proxy's public origin.
+    SetUpDatabase(Backend::kSqlite, "",
+                  "web:\n  trusted_origins: [\"https://localhost:" + std::to_string(https_port_) +
+                      "\"]\ncontrol:\n  enabled: true\n");
     // A self-signed certificate for "localhost", valid for the test only.
     std::string out;
     const int rc = RunCommand(
@@ -54,7 +59,6 @@ class NginxProxyTest : public ExporterHarness, public ::testing::Test {
     exporter_ = Start({"--web.config.file=" + dir_.File("web.yml")}, /*wait_for_poll=*/false);
     ASSERT_GT(exporter_->port(), 0);
 
-    https_port_ = FreePort();
     http_port_ = FreePort();
     std::string site =
         ReadFile(std::string(PE_SOURCE_DIR) + "/deploy/nginx/pipeline_exporter.conf");
@@ -160,6 +164,28 @@ TEST_F(NginxProxyTest, MetricsAndPageOverHttpsBehindTheSameAuth) {
           std::to_string(http_port_) + "/metrics",
       &out);
   EXPECT_EQ(out.rfind("301 https://", 0), 0u) << out;
+}
+
+// Batch control through the proxy: the page's request (its Origin the proxy's public origin,
+// listed in web.trusted_origins) passes, another origin's is refused; the control row names
+// the client that nginx forwarded for.
+TEST_F(NginxProxyTest, ControlThroughTheProxyWithItsTrustedOrigin) {
+  Insert(1, "", "batch_start");
+  Insert(1, "stt", "stage_start", ", totalFiles", ", 4");
+  ASSERT_TRUE(WaitUntil([&] {
+    return Curl("/api/current-batch", "-u alice:s3cret").second.find("\"running\"") !=
+           std::string::npos;
+  }));
+  const std::string post =
+      "-u alice:s3cret -X POST -H 'Content-Type: application/json' --data-binary "
+      "'{\"action\": \"pause\"}' ";
+  const std::string origin = "https://localhost:" + std::to_string(https_port_);
+  const auto evil = Curl("/api/batch/1/control", post + "-H 'Origin: https://evil.example'");
+  EXPECT_EQ(evil.first, 403) << evil.second;
+  const auto ok = Curl("/api/batch/1/control", post + "-H 'Origin: " + origin + "'");
+  ASSERT_EQ(ok.first, 202) << ok.second;
+  EXPECT_NE(ok.second.find("\"requestedBy\":\"alice\""), std::string::npos) << ok.second;
+  EXPECT_NE(ok.second.find("\"requestedFrom\":\"127.0.0.1\""), std::string::npos) << ok.second;
 }
 
 TEST_F(NginxProxyTest, StreamEventsArriveThroughTheProxyOneByOne) {

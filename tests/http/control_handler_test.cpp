@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/fakes/api_fixture.h"
+#include "tests/fakes/fake_audit_recorder.h"
 
 namespace pipeline_exporter {
 namespace {
@@ -20,10 +21,12 @@ class ControlHandlerTest : public ::testing::Test {
                       const std::string& path = "/api/batch/7/control") {
     HttpRequest r = ApiFixture::Request("POST", path, "", body);
     r.user = user;
+    r.remote_addr = "192.0.2.7";
     return r;
   }
   ApiFixture f_{500, false, true};
-  ControlHandler handler_{f_.registry(), ControlOptions{true, "s3cret"}};
+  FakeAuditRecorder audit_;
+  ControlHandler handler_{f_.registry(), ControlOptions{true, "s3cret", "nightly-cron", &audit_}};
 };
 
 TEST_F(ControlHandlerTest, AUserAsksAndTheRowSaysWhoAndWhy) {
@@ -33,10 +36,28 @@ TEST_F(ControlHandlerTest, AUserAsksAndTheRowSaysWhoAndWhy) {
   EXPECT_EQ(j["action"], "pause");
   EXPECT_EQ(j["batchId"], 7);
   EXPECT_EQ(j["requestedBy"], "alice");
+  EXPECT_EQ(j["requestedFrom"], "192.0.2.7");
   EXPECT_EQ(j["reason"], "GPU 3 overheating");
   EXPECT_EQ(j["id"], 1);
   EXPECT_EQ(f_.log().control_rows(), 1u);
   EXPECT_EQ(f_.nudges(), 1);  // the tail reads it at once
+  // The audit trail: who, from where, what, to which batch, and the row it wrote.
+  const auto records = audit_.records();
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].pipeline, f_.store().name());
+  EXPECT_EQ(records[0].action, "pause");
+  EXPECT_EQ(records[0].actor, "alice");
+  EXPECT_EQ(records[0].from, "192.0.2.7");
+  EXPECT_EQ(records[0].target, "7");
+  EXPECT_EQ(records[0].detail, "GPU 3 overheating");
+  EXPECT_EQ(records[0].result, "control row 1");
+}
+
+TEST_F(ControlHandlerTest, ARefusedActionLeavesNoAuditRecord) {
+  EXPECT_EQ(handler_.Post(Request(R"({"action": "resume"})")).status, 409);
+  EXPECT_EQ(handler_.Post(Request(R"({"action": "explode"})")).status, 400);
+  EXPECT_EQ(handler_.Post(Request(R"({"action": "pause"})", "")).status, 401);
+  EXPECT_TRUE(audit_.records().empty());
 }
 
 TEST_F(ControlHandlerTest, TheTokenServesWhenNoUserSignedIn) {
@@ -47,7 +68,11 @@ TEST_F(ControlHandlerTest, TheTokenServesWhenNoUserSignedIn) {
   r.headers["authorization"] = "Bearer s3cret";
   const auto ok = handler_.Post(r);
   ASSERT_EQ(ok.status, 202) << ok.body;
-  EXPECT_EQ(json::parse(ok.body)["requestedBy"], "token");
+  // Recorded under the token's configured name, never the secret.
+  EXPECT_EQ(json::parse(ok.body)["requestedBy"], "nightly-cron");
+  ASSERT_EQ(audit_.records().size(), 1u);
+  EXPECT_EQ(audit_.records()[0].actor, "nightly-cron");
+  EXPECT_EQ(ok.body.find("s3cret"), std::string::npos);
 }
 
 TEST_F(ControlHandlerTest, ActionsMustFitTheBatchStatus) {

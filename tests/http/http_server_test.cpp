@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+
 #include "exporter/http/http_metrics.h"
 #include "tests/fakes/http_client.h"
 #include "tests/fakes/wait.h"
@@ -197,6 +199,133 @@ TEST(HttpServerAddressTest, ListenAddressesMapToCivetwebPorts) {
   EXPECT_EQ(HttpServer::ListeningPorts("0.0.0.0:5066"), "0.0.0.0:5066");
   EXPECT_EQ(HttpServer::ListeningPorts("localhost:80"), "127.0.0.1:80");
   EXPECT_EQ(HttpServer::ListeningPorts("[::1]:5066"), "[::1]:5066");
+}
+
+// The cross-origin rule and the token path, on a server with an authenticator (as with
+// web-config users), a JSON route that takes a token, and a trusted proxy origin.
+class HttpServerCrossOriginTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    HttpServerOptions o;
+    o.listen_address = "127.0.0.1:0";
+    o.num_threads = 4;
+    o.trusted_origins = {"https://pipelines.example.com"};
+    server_ = std::make_unique<HttpServer>(o);
+    auto counted = [this](const HttpRequest& r) {
+      ++handled_;
+      HttpResponse resp;
+      resp.body = r.user.empty() ? "anonymous" : r.user;
+      return resp;
+    };
+    HttpServer::Route control{counted, counted, {}};
+    control.post_json = true;
+    control.post_bearer = true;
+    server_->Handle("control", "/control", control);
+    HttpServer::Route silence{{}, counted, {}};
+    silence.post_json = true;
+    server_->Handle("silence", "/silence", silence);
+    server_->SetAuthenticator([this](HttpRequest& r) -> std::optional<HttpResponse> {
+      ++asked_;
+      if (r.Header("authorization").value_or("") != "Basic ok") {
+        return HttpResponse::JsonError(401, "unauthorized");
+      }
+      r.user = "alice";
+      return std::nullopt;
+    });
+    server_->SetMetrics(&metrics_);
+    server_->Start();
+  }
+
+  HttpResult Post(const std::string& path, HeaderList headers,
+                  const std::string& type = "application/json") {
+    headers.push_back({"Authorization", "Basic ok"});
+    if (!type.empty()) headers.push_back({"Content-Type", type});
+    return HttpRequestRaw(server_->port(), "POST", path, R"({"action":"cancel"})", headers);
+  }
+
+  HttpMetrics metrics_;
+  std::unique_ptr<HttpServer> server_;
+  std::atomic<int> handled_{0};
+  std::atomic<int> asked_{0};
+};
+
+TEST_F(HttpServerCrossOriginTest, ABrowsersCrossSitePostIsRefusedBeforeCredentialsAreAsked) {
+  for (const char* site : {"cross-site", "same-site", "Cross-Site"}) {
+    const auto r = Post("/control", {{"Sec-Fetch-Site", site}, {"Origin", "http://evil.example"}});
+    EXPECT_EQ(r.status, 403) << site;
+    EXPECT_NE(r.body.find("cross-origin request refused"), std::string::npos) << r.body;
+  }
+  // A form's text/plain POST from another site: refused for where it comes from first.
+  const auto form =
+      Post("/control", {{"Sec-Fetch-Site", "cross-site"}, {"Origin", "null"}}, "text/plain");
+  EXPECT_EQ(form.status, 403);
+  EXPECT_EQ(handled_, 0);
+  EXPECT_EQ(asked_, 0);
+  const std::string text = Exposition(metrics_);
+  EXPECT_NE(
+      text.find("pipeline_exporter_http_cross_origin_refused_total{reason=sec_fetch_site,} 4"),
+      std::string::npos)
+      << text;
+  EXPECT_NE(text.find("handler=control,code=403,} 4"), std::string::npos) << text;
+}
+
+TEST_F(HttpServerCrossOriginTest, AnOriginThatIsNotTheHostIsRefusedWithoutSecFetchSite) {
+  // HttpRequestRaw sends Host: 127.0.0.1.
+  for (const char* origin : {"http://evil.example", "http://127.0.0.1:8080",
+                             "https://127.0.0.1:8443", "null", "garbage"}) {
+    EXPECT_EQ(Post("/silence", {{"Origin", origin}}).status, 403) << origin;
+  }
+  EXPECT_EQ(handled_, 0);
+  EXPECT_NE(Exposition(metrics_).find("cross_origin_refused_total{reason=origin,} 5"),
+            std::string::npos);
+}
+
+TEST_F(HttpServerCrossOriginTest, TheSameOriginMachinesAndTrustedProxiesPass) {
+  EXPECT_EQ(Post("/control", {}).status, 200);  // curl, a cron job: no browser headers
+  EXPECT_EQ(Post("/control", {{"Sec-Fetch-Site", "same-origin"}}).status, 200);
+  EXPECT_EQ(Post("/control", {{"Sec-Fetch-Site", "none"}}).status, 200);  // typed by the user
+  EXPECT_EQ(Post("/control", {{"Origin", "http://127.0.0.1"}}).status, 200);
+  EXPECT_EQ(Post("/control", {{"Origin", "http://127.0.0.1:80"}}).status, 200);
+  EXPECT_EQ(Post("/control", {{"Origin", "https://pipelines.example.com"}}).status, 200);
+  EXPECT_EQ(Post("/control",
+                 {{"Origin", "https://pipelines.example.com"}, {"Sec-Fetch-Site", "cross-site"}})
+                .status,
+            200);
+  EXPECT_EQ(handled_, 7);
+  // Reading is never refused, wherever it comes from.
+  EXPECT_EQ(HttpGet(server_->port(), "/control",
+                    {{"Authorization", "Basic ok"},
+                     {"Sec-Fetch-Site", "cross-site"},
+                     {"Origin", "http://evil.example"}})
+                .status,
+            200);
+}
+
+TEST_F(HttpServerCrossOriginTest, AJsonRouteTakesOnlyJson) {
+  EXPECT_EQ(Post("/control", {}, "application/json; charset=utf-8").status, 200);
+  EXPECT_EQ(Post("/control", {}, "Application/JSON").status, 200);
+  for (const char* type : {"text/plain", "application/x-www-form-urlencoded",
+                           "multipart/form-data; boundary=x", "application/jsonp", ""}) {
+    const auto r = Post("/control", {}, type);
+    EXPECT_EQ(r.status, 415) << type;
+    EXPECT_NE(r.body.find("application/json"), std::string::npos);
+  }
+  EXPECT_EQ(handled_, 2);
+  EXPECT_NE(Exposition(metrics_).find("cross_origin_refused_total{reason=content_type,} 5"),
+            std::string::npos);
+}
+
+TEST_F(HttpServerCrossOriginTest, ABearerTokenSkipsBasicAuthOnlyWhereTheRouteChecksIt) {
+  const HeaderList bearer = {{"Authorization", "Bearer t0ken"},
+                             {"Content-Type", "application/json"}};
+  const auto control = HttpRequestRaw(server_->port(), "POST", "/control", "{}", bearer);
+  EXPECT_EQ(control.status, 200);
+  EXPECT_EQ(control.body, "anonymous");  // the handler checks the token itself
+  EXPECT_EQ(asked_, 0);
+  // Not on a route that checks no token, nor for a GET.
+  EXPECT_EQ(HttpRequestRaw(server_->port(), "POST", "/silence", "{}", bearer).status, 401);
+  EXPECT_EQ(HttpGet(server_->port(), "/control", {{"Authorization", "Bearer t0ken"}}).status, 401);
+  EXPECT_EQ(handled_, 1);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include "exporter/core/iso_time.h"
 #include "tests/fakes/api_fixture.h"
 #include "tests/fakes/fake_alertmanager.h"
+#include "tests/fakes/fake_audit_recorder.h"
 
 namespace pipeline_exporter {
 namespace {
@@ -16,17 +17,20 @@ class SilenceHandlerTest : public ::testing::Test {
     am_.Add("other", MakeAlert("f9", "PipelineStalled", "other"));
   }
   SilenceBackend Backend() {
-    return SilenceBackend{&am_, &am_, [this](const std::string& p) { created_.push_back(p); }};
+    return SilenceBackend{&am_, &am_, [this](const std::string& p) { created_.push_back(p); },
+                          &audit_};
   }
   HttpResponse Post(const std::string& body, const std::string& user = "alice",
                     const std::string& query = "pipeline=p") {
     SilenceHandler handler(api_.registry(), Backend(), api_.clock());
     HttpRequest r = ApiFixture::Request("POST", "/api/alerts/silence", query, body);
     r.user = user;
+    r.remote_addr = "192.0.2.8";
     return handler.Post(r);
   }
   ApiFixture api_;
   FakeAlertmanager am_;
+  FakeAuditRecorder audit_;
   std::vector<std::string> created_;
 };
 
@@ -49,6 +53,15 @@ TEST_F(SilenceHandlerTest, SilencesTheAlertByItsLabelsInTheUsersName) {
   EXPECT_EQ(j["matchers"].size(), 3u);
   EXPECT_EQ(j["endsAt"], IsoTime(api_.clock().Now() + 7200 * 1000));
   EXPECT_EQ(created_, std::vector<std::string>{"p"});
+  const auto records = audit_.records();
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].pipeline, "p");
+  EXPECT_EQ(records[0].action, "silence");
+  EXPECT_EQ(records[0].actor, "alice");
+  EXPECT_EQ(records[0].from, "192.0.2.8");
+  EXPECT_EQ(records[0].target, "f1");
+  EXPECT_EQ(records[0].detail, "on it");
+  EXPECT_EQ(records[0].result, "silence silence-1");
 }
 
 TEST_F(SilenceHandlerTest, AnEmptyCommentGetsTheDefault) {

@@ -41,6 +41,22 @@ TEST(SchemaBootstrapTest, A001TableGetsMigration002OnceAndKeepsItsRows) {
             std::string::npos);
   EXPECT_THROW(MigrationSql("sqlite", 3, "log"), std::invalid_argument);
   EXPECT_THROW(EnsureEventTable(cs, "batchExecutionLog", "bad name"), std::invalid_argument);
+  // 004 came with it, once (a second start finds it there): the control rows' address and
+  // the errors index.
+  EXPECT_FALSE(EnsureEventTable(cs, "batchExecutionLog", "ctl"));
+  EXPECT_EQ(Count(sql,
+                  "SELECT COUNT(*) FROM pragma_table_info('ctl') WHERE name = "
+                  "'requestedFrom'"),
+            1);
+  EXPECT_EQ(Count(sql,
+                  "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = "
+                  "'batchExecutionLog_batch_type'"),
+            1);
+  for (const char* dialect : {"sqlite", "mysql", "postgresql"}) {
+    const std::string m = MigrationSql(dialect, 4, "log", "ctl");
+    EXPECT_NE(m.find("ON log (batchId, eventType, id)"), std::string::npos) << dialect;
+    EXPECT_NE(m.find("ALTER TABLE ctl ADD COLUMN"), std::string::npos) << dialect;
+  }
 }
 
 }  // namespace

@@ -161,15 +161,44 @@ TEST_F(SociEventLogTest, AFilteredSearchLooksAtNoMoreThanMaxScanRows) {
   EXPECT_FALSE(log_.Search(f).scanned_from);
 }
 
+TEST_F(SociEventLogTest, SeveralTypesAreTheNewestOfTheirUnionInIdOrder) {
+  // Interleaved: errors and failures of batch 1 among other rows and another batch's errors.
+  for (const char* type : {"error", "file_complete", "stage_failed", "error", "file_complete",
+                           "error", "stage_failed", "file_complete"}) {
+    Add(Row(1, "stt", type));
+    Add(Row(2, "stt", "error"));
+  }
+  LogFilter f;
+  f.batch_id = 1;
+  f.event_types = {"error", "stage_failed", "batch_failed"};
+  f.limit = 3;
+  auto ids = [&] {
+    std::vector<std::int64_t> out;
+    for (const auto& e : log_.Search(f).events) out.push_back(e.id);
+    return out;
+  };
+  // Batch 1's rows are the odd ids: error 1, stage_failed 5, error 7, error 11, stage_failed 13.
+  EXPECT_EQ(ids(), (std::vector<std::int64_t>{13, 11, 7}));
+  f.before_id = 7;
+  EXPECT_EQ(ids(), (std::vector<std::int64_t>{5, 1}));
+  f.before_id.reset();
+  f.limit = 10;
+  EXPECT_EQ(ids(), (std::vector<std::int64_t>{13, 11, 7, 5, 1}));
+  f.stage = "llm";
+  EXPECT_TRUE(ids().empty());
+}
+
 TEST_F(SociEventLogTest, ControlRequestsAreWrittenAndReadBackInIdOrder) {
   ControlRequest r;
   r.batch_id = 4;
   r.action = ControlAction::kCancel;
   r.requested_by = "alice";
   r.reason = "wrong input folder; ünïcode kept";
+  r.requested_from = "192.0.2.7";
   const ControlRequest first = log_.AppendControl(r);
   EXPECT_EQ(first.id, 1);
   EXPECT_EQ(first.reason, r.reason);
+  EXPECT_EQ(first.requested_from, "192.0.2.7");         // migration 004, applied to SQLite files
   EXPECT_GT(first.requested_at_ms, 1'600'000'000'000);  // the database's clock, in UTC ms
   r.action = ControlAction::kPause;
   r.requested_by = "token";
@@ -180,6 +209,24 @@ TEST_F(SociEventLogTest, ControlRequestsAreWrittenAndReadBackInIdOrder) {
   EXPECT_EQ(all[1].requested_by, "token");
   EXPECT_EQ(log_.ReadControlAfter(1, 10).size(), 1u);
   EXPECT_EQ(log_.ReadControlAfter(0, 1).size(), 1u);
+  EXPECT_EQ(all[0].requested_from, "192.0.2.7");
+  // A control table of 002 without 004's requestedFrom: written and read without it.
+  {
+    soci::session sql(cs_);
+    sql << "CREATE TABLE oldControl (id INTEGER PRIMARY KEY AUTOINCREMENT, batchId INTEGER NOT "
+           "NULL, action VARCHAR(16) NOT NULL, requestedBy VARCHAR(128), reason VARCHAR(1024), "
+           "requestedAt TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')))";
+  }
+  SociEventLog old(db_, "oldControl");
+  EXPECT_EQ(old.AppendControl(r).requested_from, "");
+  ASSERT_EQ(old.ReadControlAfter(0, 10).size(), 1u);
+  EXPECT_EQ(old.ReadControlAfter(0, 10)[0].requested_by, "token");
+  // 004 applied while the exporter runs: the next request records the address.
+  {
+    soci::session sql(cs_);
+    sql << "ALTER TABLE oldControl ADD COLUMN requestedFrom VARCHAR(64)";
+  }
+  EXPECT_EQ(old.AppendControl(r).requested_from, "192.0.2.7");
   // A table created by 001 alone has no control table: an error, said, not a crash.
   SociEventLog other(db_, "noControlHere");
   EXPECT_THROW(other.ReadControlAfter(0, 10), std::exception);

@@ -1,6 +1,6 @@
 // Batch control from the page (when the exporter has it on): pause, resume or cancel the live
-// batch, with a reason, after a confirmation; and the batch's control requests (who, when,
-// why). The buttons follow the batch's status as the stream brings it; nothing is polled.
+// batch, with a reason, after a confirmation; and the batch's control requests (who, from
+// where, when, why: the audit trail the control table keeps). The buttons follow the batch's status as the stream brings it; nothing is polled.
 
 import { $, el } from './dom.js';
 import { fmtTime } from './format.js';
@@ -47,7 +47,8 @@ export class BatchControl {
     $('control-history').replaceChildren(...requests.map((c) =>
       el('li', { title: c.requestedAt },
         el('span', { class: 'count' }, c.action), ' ',
-        el('span', { class: 'muted' }, `${c.requestedBy} · ${fmtTime(c.requestedAt)}`),
+        el('span', { class: 'muted' }, `by ${c.requestedBy || 'unknown'}` +
+          `${c.requestedFrom ? ` from ${c.requestedFrom}` : ''} · ${fmtTime(c.requestedAt)}`),
         c.reason ? el('div', { class: 'msg' }, c.reason) : null)));
   }
 
