@@ -18,6 +18,7 @@ test_pkgs=(
   mariadb-server mariadb-client postgresql postgresql-client docker-compose chromium prometheus-sql-exporter
   clang libclang-rt-14-dev nginx apache2-utils openssl prometheus-alertmanager
   lintian systemd
+  python3 python3-pytest python3-psycopg2 python3-pymysql python3-setuptools python3-pip
 )
 # Node.js for the browser tests: the machine's own if it has one, else Debian's.
 if [ "$mode" = test ] && ! command -v npm >/dev/null 2>&1; then
