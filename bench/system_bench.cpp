@@ -722,6 +722,72 @@ void ErrorsIndex(std::int64_t rows, int n) {
   p->Terminate();
 }
 
+long long FileBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  return in ? static_cast<long long>(in.tellg()) : 0;
+}
+
+// `pipeline_exporter prune` of `rows` rows on SQLite (every batch ended; batches of ~10,000
+// rows), while a pipeline writes a running batch into the same file, one INSERT every 2 ms on a
+// session with SQLite's own busy handler (as Python's sqlite3 has): the prune's rows/s, the
+// file before and after, and how long the writer's INSERTs took — the longest is how long a
+// writer waited on the prune.
+void PruneCost(std::int64_t rows) {
+  TempDir dir;
+  const std::string db = dir.File("events.db");
+  EnsureEventTable("sqlite3://db=" + db, "batchExecutionLog");
+  {
+    soci::session sql("sqlite3://db=" + db);
+    Fill(sql, "batchExecutionLog", rows, 10, 1000);
+    sql << "PRAGMA wal_checkpoint(TRUNCATE)";
+  }
+  const long long size_before = FileBytes(db);
+  std::ofstream(dir.File("prune.yml"))
+      << "pipelines:\n  - name: bench\n    database: \"sqlite3://db=" << db << "\"\n";
+  std::atomic<bool> stop{false};
+  std::vector<double> waits;
+  std::thread writer([&] {
+    soci::session sql("sqlite3://db=" + db + " timeout=30");
+    sql << "INSERT INTO batchExecutionLog (batchId, eventType) VALUES (999999999, 'batch_start')";
+    for (int i = 0; !stop; ++i) {
+      const auto t = Clock::now();
+      sql << "INSERT INTO batchExecutionLog (batchId, stage, eventType, fileName) VALUES "
+             "(999999999, 'stt', 'file_complete', 'live_" +
+                 std::to_string(i) + ".wav')";
+      waits.push_back(Since(t) * 1000);
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  });
+  std::string out;
+  const auto t = Clock::now();
+  const int rc = RunCommand(g_binary + " prune --config.file=" + dir.File("prune.yml") +
+                                " --older-than=0s --keep-batches=0 --batch-size=5000",
+                            &out);
+  const double seconds = Since(t);
+  stop = true;
+  writer.join();
+  long long deleted = 0;
+  if (const auto at = out.find(" rows="); at != std::string::npos) {
+    deleted = std::stoll(out.substr(at + 6));
+  }
+  std::sort(waits.begin(), waits.end());
+  std::printf(
+      "\n## Prune of %lld rows on SQLite (batches of ~10,000 rows, 5,000 rows per "
+      "transaction) beside a writer\n\n",
+      static_cast<long long>(rows));
+  std::printf(
+      "| rows deleted | time | rows/s | file before → after | writer INSERTs | median | p99 | "
+      "longest |\n|---|---|---|---|---|---|---|---|\n");
+  std::printf("| %lld%s | %.1f s | %.0f k | %.0f → %.1f MB | %zu | %.2f ms | %.1f ms | %.1f ms |\n",
+              deleted, rc == 0 ? "" : " (exit != 0)", seconds,
+              static_cast<double>(deleted) / seconds / 1000, static_cast<double>(size_before) / 1e6,
+              static_cast<double>(FileBytes(db)) / 1e6, waits.size(),
+              waits.empty() ? 0 : waits[waits.size() / 2],
+              waits.empty() ? 0 : waits[waits.size() * 99 / 100], waits.empty() ? 0 : waits.back());
+  if (rc != 0) std::printf("\n%s\n", out.c_str());
+  std::fflush(stdout);
+}
+
 int main(int argc, char** argv) {
   bool quick = false;
   std::string only;  // replay | scrape | poll | side-by-side | endpoints; empty: all
@@ -748,6 +814,7 @@ int main(int argc, char** argv) {
   if (only.empty() || only == "endpoints") {
     EndpointScaling(10'000, endpoint_rows > 0 ? endpoint_rows : 800'000, quick ? 5 : 9);
   }
+  if (only.empty() || only == "prune") PruneCost(quick ? 1'000'000 : 10'000'000);
   if (only.empty() || only == "errors-index") {
     ErrorsIndex(endpoint_rows > 0 ? endpoint_rows : (quick ? 200'000 : 800'000), quick ? 3 : 9);
   }

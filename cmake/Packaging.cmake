@@ -10,7 +10,8 @@ set(PE_DOC_DIR ${CMAKE_INSTALL_DATADIR}/doc/pipeline-exporter)
 
 install(TARGETS pipeline_exporter RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 # Absolute on purpose: Debian's unit and configuration directories, whatever the prefix.
-install(FILES packaging/pipeline_exporter.service DESTINATION /lib/systemd/system)
+install(FILES packaging/pipeline_exporter.service packaging/pipeline_exporter-prune.service
+              packaging/pipeline_exporter-prune.timer DESTINATION /lib/systemd/system)
 install(FILES packaging/deb/exporter.yml packaging/deb/env DESTINATION /etc/pipeline_exporter)
 install(DIRECTORY migrations/ DESTINATION ${PE_DATA_DIR}/migrations)
 install(DIRECTORY grafana/dashboards grafana/provisioning DESTINATION ${PE_DATA_DIR}/grafana)

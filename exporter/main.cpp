@@ -1,13 +1,16 @@
 // pipeline_exporter: flags → config → logging → app; then wait for SIGINT/SIGTERM.
+// `pipeline_exporter prune …` runs the retention command instead (exporter/app/prune_command).
 
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <cstdio>
 #include <iostream>
 
 #include "exporter/app/exporter_app.h"
 #include "exporter/app/logging.h"
+#include "exporter/app/prune_command.h"
 #include "exporter/config/config_loader.h"
 #include "exporter/config/flags.h"
 #include "exporter/config/web_config.h"
@@ -16,7 +19,24 @@
 
 using namespace pipeline_exporter;
 
+namespace {
+
+std::atomic<bool> g_prune_stop{false};
+
+int Prune(int argc, char** argv) {
+  ConfigureLogging("warn", "logfmt");
+  // A signal ends the prune between two transactions, with what was deleted reported.
+  auto on_signal = [](int) { g_prune_stop = true; };
+  signal(SIGINT, on_signal);
+  signal(SIGTERM, on_signal);
+  return RunPruneCommand(std::vector<std::string>(argv + 2, argv + argc), std::cout, std::cerr,
+                         g_prune_stop);
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "prune") return Prune(argc, argv);
   const FlagsResult parsed = ParseFlags(std::vector<std::string>(argv + 1, argv + argc));
   if (parsed.error) {
     std::cerr << "pipeline_exporter: " << *parsed.error << "\n(see --help)\n";

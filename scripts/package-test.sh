@@ -38,6 +38,9 @@ echo "package-test: $(basename "$deb"), $(stat -c %s "$deb") bytes"
 # Every file the package must carry.
 dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|' >"$work/files"
 for f in /usr/bin/pipeline_exporter /lib/systemd/system/pipeline_exporter.service \
+         /lib/systemd/system/pipeline_exporter-prune.service \
+         /lib/systemd/system/pipeline_exporter-prune.timer \
+         /usr/share/pipeline_exporter/migrations/sqlite/004_audit_and_error_index.sql \
          /etc/pipeline_exporter/exporter.yml /etc/pipeline_exporter/env \
          /usr/share/man/man1/pipeline_exporter.1.gz \
          /usr/share/doc/pipeline-exporter/copyright /usr/share/doc/pipeline-exporter/changelog.gz \
@@ -69,7 +72,9 @@ if grep -q '^E: ' "$work/lintian"; then fail "lintian reported errors"; fi
 "${root[@]}" dpkg -i "$deb" >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log"; fail "dpkg -i"; }
 installed=$(/usr/bin/pipeline_exporter --version)
 case "$installed" in *"version $version "*) ;; *) fail "--version says '$installed', the package $version" ;; esac
-systemd-analyze verify /lib/systemd/system/pipeline_exporter.service || fail "systemd-analyze verify"
+systemd-analyze verify /lib/systemd/system/pipeline_exporter.service \
+  /lib/systemd/system/pipeline_exporter-prune.service /lib/systemd/system/pipeline_exporter-prune.timer ||
+  fail "systemd-analyze verify"
 [ -d /var/lib/pipeline_exporter ] || fail "postinst did not create /var/lib/pipeline_exporter"
 [ "$("${root[@]}" stat -c %a /etc/pipeline_exporter/env)" = 600 ] || fail "/etc/pipeline_exporter/env is not 0600"
 
@@ -92,6 +97,12 @@ grep -q '^pipeline_exporter_db_up{pipeline="default"} 1$' "$work/metrics" ||
 "${root[@]}" kill "$exporter_pid"
 wait "$exporter_pid" || fail "the exporter did not stop cleanly on SIGTERM"
 exporter_pid=
+# The prune the timer runs, with the unit's default arguments, on the installed configuration.
+"${root[@]}" sh -c 'cd /var/lib/pipeline_exporter && /usr/bin/pipeline_exporter prune \
+  --config.file=/etc/pipeline_exporter/exporter.yml --older-than=30d --keep-batches=10' \
+  >"$work/prune.log" 2>&1 || { cat "$work/prune.log"; fail "pipeline_exporter prune"; }
+grep -q '^prune: deleted 0 batches, 0 rows from 1 pipeline(s)' "$work/prune.log" ||
+  { cat "$work/prune.log"; fail "the prune's summary"; }
 
 # Upgrade keeps an edited configuration (a conffile).
 echo "# edited by the operator" | "${root[@]}" tee -a /etc/pipeline_exporter/exporter.yml >/dev/null
@@ -103,6 +114,7 @@ grep -q "edited by the operator" /etc/pipeline_exporter/exporter.yml || fail "re
 [ -f /etc/pipeline_exporter/exporter.yml ] || fail "dpkg -r removed the configuration"
 "${root[@]}" dpkg -P pipeline-exporter >/dev/null || fail "dpkg -P"
 for left in /etc/pipeline_exporter /var/lib/pipeline_exporter /lib/systemd/system/pipeline_exporter.service \
+            /lib/systemd/system/pipeline_exporter-prune.timer \
             /usr/share/pipeline_exporter; do
   [ ! -e "$left" ] || fail "dpkg -P left $left"
 done

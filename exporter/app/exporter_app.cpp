@@ -6,11 +6,13 @@
 
 #include "exporter/alerting/alertmanager_client.h"
 #include "exporter/alerting/cached_alert_reader.h"
+#include "exporter/app/retention_worker.h"
 #include "exporter/core/action_counts.h"
 #include "exporter/core/build_info_collector.h"
 #include "exporter/core/logfmt.h"
 #include "exporter/core/pipeline_collector.h"
 #include "exporter/core/pipeline_store.h"
+#include "exporter/core/retention_metrics.h"
 #include "exporter/http/alerts_handler.h"
 #include "exporter/http/audit_log.h"
 #include "exporter/http/basic_auth.h"
@@ -75,6 +77,7 @@ struct ExporterApp::Impl {
     // What wakes the tailer before its poll interval ends: SQLite's files, PostgreSQL's NOTIFY.
     std::unique_ptr<SqliteFileWatcher> watcher;
     std::unique_ptr<PostgresListener> listener;
+    std::unique_ptr<SociPruner> pruner;  // retention on
   };
 
   // Starts what wakes the tailer before its interval ends; returns the path's name for the log.
@@ -94,10 +97,13 @@ struct ExporterApp::Impl {
   HttpMetrics http_metrics;
   ActionCounts action_counts;
   AuditLog audit{action_counts};
+  RetentionMetrics retention_metrics;
+  std::unique_ptr<RetentionWorker> retention;
   // The sources without exemplars, as /metrics reads them.
   CollectableExposition sse_clients_source{sse_clients};
   CollectableExposition http_metrics_source{http_metrics};
   CollectableExposition action_counts_source{action_counts};
+  CollectableExposition retention_source{retention_metrics};
   CollectableExposition build_info_source{build_info};
   CollectableExposition process_source{process_collector};
   std::unique_ptr<SseHub> hub;
@@ -198,7 +204,7 @@ ExporterApp::ExporterApp(Config config, Flags flags, const Clock& clock)
   m.stream = std::make_unique<StreamHandler>(*m.registry, *m.hub, stream_options);
   m.metrics = std::make_unique<MetricsHandler>(std::vector<const ExpositionSource*>{
       m.pipeline_collector.get(), &m.sse_clients_source, &m.http_metrics_source,
-      &m.action_counts_source, &m.build_info_source, &m.process_source});
+      &m.action_counts_source, &m.retention_source, &m.build_info_source, &m.process_source});
   m.health = std::make_unique<HealthHandler>(stores);
   m.page = std::make_unique<PageHandler>(m.flags.telemetry_path);
 
@@ -404,6 +410,23 @@ void ExporterApp::Start() {
     spdlog::info("pipeline={} msg=\"tailing\" table={} poll_interval_ms={} wake_up={}",
                  p.config.spec.name, p.config.table, p.config.poll_interval.count(), wake_up);
   }
+  if (m.config.retention.enabled) {
+    const RetentionConfig& rc = m.config.retention;
+    std::vector<RetentionWorker::Target> targets;
+    for (auto& p : m.pipelines) {
+      p.pruner = std::make_unique<SociPruner>(*p.db, p.config.control_table);
+      targets.push_back({p.config.spec.name, p.pruner.get()});
+    }
+    PruneOptions options;
+    options.policy.older_than_ms = rc.older_than_ms;
+    options.policy.keep_batches = rc.keep_batches;
+    options.policy.stall_after_ms = rc.stall_after_ms;
+    options.batch_size = rc.batch_size;
+    m.retention = std::make_unique<RetentionWorker>(std::move(targets), options, rc.interval_ms,
+                                                    std::min<std::int64_t>(rc.interval_ms, 60000),
+                                                    m.retention_metrics, m.clock);
+    m.retention->Start();
+  }
   if (m.flags.demo) {
     DemoOptions demo;
     demo.speed = m.flags.demo_speed;
@@ -418,6 +441,7 @@ void ExporterApp::Stop() {
   // Streams first: their handlers hold civetweb threads until they end.
   if (m.hub) m.hub->Close();
   if (m.demo) m.demo->Stop();
+  if (m.retention) m.retention->Stop();
   for (auto& p : m.pipelines) {
     // The wake-ups first: they call into the tailer.
     if (p.watcher) p.watcher->Stop();

@@ -53,11 +53,23 @@ struct ControlConfig {
   std::string token_name = "token";
 };
 
+// Retention (README "Retention"): the running exporter prunes every pipeline on a schedule,
+// with the same code as `pipeline_exporter prune`. Off by default.
+struct RetentionConfig {
+  bool enabled = false;
+  std::optional<std::int64_t> older_than_ms = 30LL * 24 * 3600 * 1000;  // batches older go
+  std::size_t keep_batches = 10;              // the newest N per pipeline always stay
+  std::int64_t interval_ms = 3600 * 1000;     // between prunes (the first a minute after start)
+  std::size_t batch_size = 5000;              // rows per transaction
+  std::int64_t stall_after_ms = 3600 * 1000;  // a batch without outcome and a row this recent runs
+};
+
 struct Config {
   std::vector<PipelineConfig> pipelines;
   WebConfig web;
   IngestConfig ingest;
   ControlConfig control;
+  RetentionConfig retention;
   // From --web.config.file: user → bcrypt hash; empty means no authentication.
   std::map<std::string, std::string> basic_auth_users;
   bool metrics_without_auth = false;

@@ -226,11 +226,35 @@ PipelineConfig ReadPipeline(const Reader& r, const YAML::Node& node, const std::
   return p;
 }
 
+RetentionConfig ReadRetention(const Reader& r, const YAML::Node& node) {
+  RetentionConfig c;
+  r.CheckKeys(node, "retention",
+              {"enabled", "older_than", "keep_batches", "interval", "batch_size", "stall_after"});
+  if (node["enabled"]) c.enabled = r.Bool(node["enabled"], "retention.enabled");
+  if (node["older_than"]) {
+    c.older_than_ms = r.Duration(node["older_than"], "retention.older_than", 60 * 1000);
+  }
+  if (node["keep_batches"]) {
+    c.keep_batches =
+        static_cast<std::size_t>(r.Int(node["keep_batches"], "retention.keep_batches", 0, 1000000));
+  }
+  if (node["interval"]) c.interval_ms = r.Duration(node["interval"], "retention.interval", 100);
+  if (node["batch_size"]) {
+    c.batch_size =
+        static_cast<std::size_t>(r.Int(node["batch_size"], "retention.batch_size", 1, 1000000));
+  }
+  if (node["stall_after"]) {
+    c.stall_after_ms = r.Duration(node["stall_after"], "retention.stall_after", 0);
+  }
+  return c;
+}
+
 Config ParseLoaded(const YAML::Node& root, const EnvLookup& env) {
   Reader r(env);
   Config c;
   if (root.IsNull()) Fail("pipelines", "is required");
-  r.CheckKeys(root, "", {"pipelines", "web", "ingest", "control", "histogram_buckets"});
+  r.CheckKeys(root, "",
+              {"pipelines", "web", "ingest", "control", "retention", "histogram_buckets"});
   std::vector<double> buckets = DefaultHistogramBuckets();
   if (root["histogram_buckets"])
     buckets = ReadBuckets(r, root["histogram_buckets"], "histogram_buckets");
@@ -312,6 +336,9 @@ Config ParseLoaded(const YAML::Node& root, const EnvLookup& env) {
         Fail("control.token_name", "must be 1 to 64 letters, digits or ._@-");
       }
     }
+  }
+  if (const auto retention = root["retention"]) {
+    c.retention = ReadRetention(r, retention);
   }
   return c;
 }

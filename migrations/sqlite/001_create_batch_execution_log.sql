@@ -1,6 +1,10 @@
 -- pipeline_exporter event log, SQLite. Timestamps are UTC text with milliseconds.
 -- WAL: the exporter's reads never wait for a writer, nor a writer for them (in the default
 -- rollback-journal mode a read waits while a write commits). The mode stays with the file.
+-- auto_vacuum=INCREMENTAL (only possible while the file has no table yet): pages freed by a
+-- prune are returned to the file system in steps (PRAGMA incremental_vacuum), so the file
+-- shrinks. An existing file is converted once with: PRAGMA auto_vacuum=INCREMENTAL; VACUUM;
+PRAGMA auto_vacuum=INCREMENTAL;
 PRAGMA journal_mode=WAL;
 CREATE TABLE IF NOT EXISTS batchExecutionLog (
   id             INTEGER PRIMARY KEY AUTOINCREMENT,

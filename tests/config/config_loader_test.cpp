@@ -85,6 +85,28 @@ TEST(ConfigLoaderTest, AnAlertmanagerUrlMustBeOneTheExporterCanCall) {
             std::string::npos);
 }
 
+TEST(ConfigLoaderTest, RetentionIsOffByDefaultAndReadWhole) {
+  EXPECT_FALSE(Parse("pipelines:\n  - name: p\n").retention.enabled);
+  const Config c = Parse(
+      "pipelines:\n  - name: p\nretention:\n  enabled: true\n  older_than: 14d\n  "
+      "keep_batches: 3\n  interval: 10m\n  batch_size: 1000\n  stall_after: 2h\n");
+  EXPECT_TRUE(c.retention.enabled);
+  EXPECT_EQ(c.retention.older_than_ms, 14LL * 86400000);
+  EXPECT_EQ(c.retention.keep_batches, 3u);
+  EXPECT_EQ(c.retention.interval_ms, 600000);
+  EXPECT_EQ(c.retention.batch_size, 1000u);
+  EXPECT_EQ(c.retention.stall_after_ms, 7200000);
+  EXPECT_EQ(ErrorOf("pipelines:\n  - name: p\nretention:\n  older_than: soon\n")
+                .rfind("retention.older_than: invalid duration", 0),
+            0u);
+  EXPECT_EQ(ErrorOf("pipelines:\n  - name: p\nretention:\n  keep_batches: -2\n")
+                .rfind("retention.keep_batches: must be between 0", 0),
+            0u);
+  EXPECT_EQ(ErrorOf("pipelines:\n  - name: p\nretention:\n  keep: 2\n")
+                .rfind("retention.keep: unknown key", 0),
+            0u);
+}
+
 TEST(ConfigLoaderTest, TrustedOriginsAndTheTokensNameAreChecked) {
   const Config c = Parse(
       "pipelines:\n  - name: p\nweb:\n  trusted_origins: [\"https://pipelines.example.com\", "
