@@ -788,6 +788,54 @@ void PruneCost(std::int64_t rows) {
   std::fflush(stdout);
 }
 
+// The whole process for months (issue "Lifetime"): the real binary tails a SQLite file while
+// `batches` batches of 200 files through 10 stages are written back to back; at batch 1,000,
+// 5,000, … the writer waits until the exporter has read everything and its RSS is read. Then one
+// batch of `files` files through 3 stages, on a fresh exporter.
+void ProcessMemory(int batches, int files) {
+  auto run = [](const std::string& what, auto&& write, const std::vector<int>& marks) {
+    TempDir dir;
+    const std::string db = dir.File("events.db");
+    EnsureEventTable("sqlite3://db=" + db, "batchExecutionLog");
+    auto p = StartExporter(dir,
+                           "pipelines:\n  - name: bench\n    database: \"sqlite3://db=" + db +
+                               "\"\n    poll_interval: 100ms\n",
+                           "memory.log");
+    soci::session sql("sqlite3://db=" + db + " timeout=30");
+    std::printf("\n## %s: the exporter's RSS\n\n| after | rows | RSS |\n|---|---|---|\n",
+                what.c_str());
+    for (const int mark : marks) {
+      write(sql, mark);
+      long long max_id = 0;
+      sql << "SELECT MAX(id) FROM batchExecutionLog", soci::into(max_id);
+      WaitUntil([&] { return LastEventId(p->port(), "bench") >= static_cast<double>(max_id); },
+                std::chrono::seconds(900));
+      std::printf("| %d | %lld | %.1f MB |\n", mark, max_id, RssKb(p->pid()) / 1024.0);
+      std::fflush(stdout);
+    }
+    p->Terminate();
+  };
+  std::vector<int> marks;
+  for (int m : {100, 1000, 5000, 10000, 15000, 20000}) {
+    if (m <= batches) marks.push_back(m);
+  }
+  if (marks.empty() || marks.back() != batches) marks.push_back(batches);
+  int written = 0;
+  run(
+      std::to_string(batches) + " batches of 200 files through 10 stages",
+      [&written](soci::session& sql, int upto) {
+        const std::int64_t rows = static_cast<std::int64_t>(upto - written) * 2022;
+        Fill(sql, "batchExecutionLog", rows, 10, 200, written + 1);
+        written = upto;
+      },
+      marks);
+  run("one batch of " + std::to_string(files) + " files through 3 stages",
+      [files](soci::session& sql, int) {
+        Fill(sql, "batchExecutionLog", 3LL * (files + 2) + 2, 3, files, 1);
+      },
+      {1});
+}
+
 int main(int argc, char** argv) {
   bool quick = false;
   std::string only;  // replay | scrape | poll | side-by-side | endpoints; empty: all
@@ -814,7 +862,10 @@ int main(int argc, char** argv) {
   if (only.empty() || only == "endpoints") {
     EndpointScaling(10'000, endpoint_rows > 0 ? endpoint_rows : 800'000, quick ? 5 : 9);
   }
-  if (only.empty() || only == "prune") PruneCost(quick ? 1'000'000 : 10'000'000);
+  if (only.empty() || only == "prune") PruneCost(quick ? 200'000 : 10'000'000);
+  if (only.empty() || only == "memory") {
+    ProcessMemory(quick ? 200 : 20000, quick ? 20'000 : 1'000'000);
+  }
   if (only.empty() || only == "errors-index") {
     ErrorsIndex(endpoint_rows > 0 ? endpoint_rows : (quick ? 200'000 : 800'000), quick ? 3 : 9);
   }

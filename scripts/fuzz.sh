@@ -16,21 +16,37 @@ CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo 
   -DCMAKE_CXX_FLAGS=-Werror >/dev/null
 cmake --build build-fuzz -j2 --target fuzz_targets
 
-failed=()
-for t in "${targets[@]}"; do
-  scratch="build-fuzz/corpus/$t"
-  findings="build-fuzz/findings/$t"
+# Two targets at a time (one per core); each writes its log, its figures and its status.
+run_target() {
+  local t=$1 scratch="build-fuzz/corpus/$1" findings="build-fuzz/findings/$1"
   rm -rf "$findings"
   mkdir -p "$scratch" "$findings"
-  echo "fuzz: $t for ${seconds}s"
-  if ! "./build-fuzz/fuzz/${t}_fuzz" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+  if "./build-fuzz/fuzz/${t}_fuzz" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
       -max_len=4096 -seed="${PE_FUZZ_SEED:-1}" -print_final_stats=1 -artifact_prefix="$findings/" \
       "$scratch" "fuzz/corpus/$t" > "build-fuzz/$t.log" 2>&1; then
+    echo ok > "build-fuzz/$t.status"
+  else
+    echo failed > "build-fuzz/$t.status"
+  fi
+}
+running=0
+for t in "${targets[@]}"; do
+  echo "fuzz: $t for ${seconds}s"
+  run_target "$t" &
+  running=$((running + 1))
+  if [ "$running" -ge 2 ]; then
+    wait -n || true
+    running=$((running - 1))
+  fi
+done
+wait
+failed=()
+for t in "${targets[@]}"; do
+  if [ "$(cat "build-fuzz/$t.status" 2>/dev/null)" != ok ]; then
     failed+=("$t")
     tail -n 40 "build-fuzz/$t.log"
   fi
-  grep -E "^stat::number_of_executed_units|^stat::peak_rss_mb" "build-fuzz/$t.log" | tr '\n' ' '
-  echo
+  echo "fuzz: $t: $(grep -E "^stat::number_of_executed_units|^stat::peak_rss_mb" "build-fuzz/$t.log" | tr '\n' ' ')"
 done
 if [ ${#failed[@]} -gt 0 ]; then
   echo "fuzz: FAILED: ${failed[*]} (inputs in build-fuzz/findings/)" >&2

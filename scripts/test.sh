@@ -35,8 +35,10 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPIPELINE_EXPORTER_SANITIZE=O
   -DPIPELINE_EXPORTER_BENCHMARKS=OFF -DCMAKE_CXX_FLAGS=-Werror >/dev/null
 cmake --build build-asan -j2 --target pipeline_exporter unit_tests e2e_tests
 phase "ASan build"
-ASAN_OPTIONS=detect_leaks=1 ./build-asan/tests/unit_tests --gtest_brief=1
-ASAN_OPTIONS=detect_leaks=1 ./build-asan/tests/e2e_tests --gtest_brief=1
+# Every unit and end-to-end test in a process of its own, two at a time (most of an end-to-end
+# test's time is waiting on its servers).
+ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build-asan -j2 --output-on-failure \
+  -E '^(promtool_|docker_compose_config|grafana_schema_tests|package_tests|python_client_tests|browser_tests)'
 (cd tests/browser && ASAN_OPTIONS=detect_leaks=1 PE_EXPORTER_BINARY="$PWD/../../build-asan/pipeline_exporter" \
   PE_TEST_ARTIFACTS="$PWD/../../build-asan/test-artifacts" node --test --test-concurrency=1)
 phase "ASan tests"
