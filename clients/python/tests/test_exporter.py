@@ -169,11 +169,16 @@ def test_a_database_stopped_mid_batch_loses_and_doubles_nothing(server, request,
 
 def test_the_package_installs_offline(tmp_path):
     """pip install ./clients/python with Debian's setuptools, no index."""
+    import shutil
     import subprocess
     import sys
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    # A copy: setuptools builds in the source directory, which the test leaves as it was.
+    source = tmp_path / "src"
+    shutil.copytree(here, source, ignore=shutil.ignore_patterns("build", "*.egg-info", "tests",
+                                                               "__pycache__"))
     r = subprocess.run([sys.executable, "-m", "pip", "install", "--no-index", "--no-build-isolation",
-                        "--no-deps", "--target", str(tmp_path / "site"), here],
+                        "--no-deps", "--target", str(tmp_path / "site"), str(source)],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert r.returncode == 0, r.stdout
     assert (tmp_path / "site" / "pipeline_events" / "logger.py").exists()
