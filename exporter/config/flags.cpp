@@ -125,7 +125,7 @@ Flags:
   --web.listen-address=ADDR    address to listen on (default ":5066"; "127.0.0.1:5066" for
                                loopback only; port 0 picks a free port)
   --web.config.file=FILE       web configuration (exporter-toolkit format): basic_auth_users
-                               with bcrypt hashes; tls_server_config is refused (use a proxy)
+                               with bcrypt hashes, tls_server_config for HTTPS
   --web.telemetry-path=PATH    path of the metrics (default "/metrics")
   --log.level=LEVEL            debug|info|warn|error (default "info")
   --log.format=FORMAT          logfmt|json (default "logfmt")
@@ -134,6 +134,9 @@ Flags:
   --demo.speed=X               demo speed factor (default 1: a batch takes about a minute)
   --version                    print the version and exit
   --help                       print this help and exit
+
+Retention: pipeline_exporter prune [--older-than=30d] [--keep-batches=N] [--dry-run] ...
+deletes whole old batches from the event table (pipeline_exporter prune --help).
 )";
 }
 
