@@ -12,6 +12,7 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
@@ -19,6 +20,9 @@ import urllib.request
 import pytest
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+# The package under test from this checkout, wherever pytest is started (ctest starts it in the
+# build directory).
+sys.path.insert(0, os.path.join(REPO, "clients", "python"))
 
 
 def free_port():
