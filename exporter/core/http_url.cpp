@@ -18,6 +18,17 @@ std::string_view TrimBlanks(std::string_view s) {
   return s;
 }
 
+// A URL's or Host header's port: 1 to 65535 in at most five digits.
+std::optional<int> ParsePort(std::string_view port) {
+  if (port.empty() || port.size() > 5 ||
+      !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
+  const int n = std::stoi(std::string(port));
+  if (n < 1 || n > 65535) return std::nullopt;
+  return n;
+}
+
 }  // namespace
 
 std::optional<std::string> NormalizeAuthority(std::string_view authority, int default_port) {
@@ -50,12 +61,9 @@ std::optional<std::string> NormalizeAuthority(std::string_view authority, int de
   }
   int n = default_port;
   if (!port.empty()) {
-    if (port.size() > 5 ||
-        !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-      return std::nullopt;
-    }
-    n = std::stoi(std::string(port));
-    if (n < 1 || n > 65535) return std::nullopt;
+    const auto parsed = ParsePort(port);
+    if (!parsed) return std::nullopt;
+    n = *parsed;
   }
   return Lower(host) + ":" + std::to_string(n);
 }
@@ -108,11 +116,9 @@ std::optional<HttpUrl> ParseHttpUrl(const std::string& url, std::string* why) {
   }
   if (host.empty()) return fail("has no host");
   if (!port.empty()) {
-    if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) {
-      return fail("has an invalid port");
-    }
-    out.port = std::stoi(port);
-    if (out.port < 1 || out.port > 65535) return fail("has an invalid port");
+    const auto parsed = ParsePort(port);
+    if (!parsed) return fail("has an invalid port");
+    out.port = *parsed;
   }
   out.host = host;
   return out;

@@ -384,17 +384,24 @@ int HttpServer::Serve(mg_connection* conn) {
   }
   req.remote_addr = ClientAddress(info->remote_addr, req.headers, options_.trusted_proxies);
   const bool head = req.method == "HEAD";
+  const NamedRoute* named = Find(req.path);
   // Early answers are counted under the route they were meant for.
   auto early = [&](int status) {
-    if (metrics_) {
-      const NamedRoute* r = Find(req.path);
-      metrics_->Observe(r ? r->name : "not_found", status, 0);
-    }
+    if (metrics_) metrics_->Observe(named ? named->name : "not_found", status, 0);
     return status;
   };
   // A body the server does not read must not be parsed as the next request on the
   // connection: every early answer closes it (AnswerAndClose).
   const bool has_body = info->content_length != 0;
+  // A refusal before the body is read (cross-origin, credentials).
+  auto refuse = [&](const HttpResponse& answer) {
+    if (has_body) {
+      AnswerAndClose(conn, answer, head, options_.max_body_bytes);
+    } else {
+      Write(conn, answer, head);
+    }
+    return early(answer.status);
+  };
   if (req.headers.count("transfer-encoding") && req.headers.count("content-length")) {
     // Two framings of one body are how requests get smuggled past a proxy (RFC 9112 §6.1):
     // civetweb would pick one silently, so the request is refused instead.
@@ -405,31 +412,17 @@ int HttpServer::Serve(mg_connection* conn) {
           head);
     return early(400);
   }
-  const NamedRoute* named = Find(req.path);
   const bool post = req.method == "POST";
   // Before credentials are looked at: a refused cross-site request costs no bcrypt and
   // prompts for nothing.
   if (const auto refusal = cross_origin_.Check(req, post && named && named->route.post_json)) {
     if (metrics_) metrics_->ObserveRefusal(CrossOriginRefusalName(*refusal));
-    const HttpResponse answer = CrossOriginGuard::Answer(*refusal);
-    if (has_body) {
-      AnswerAndClose(conn, answer, head, options_.max_body_bytes);
-    } else {
-      Write(conn, answer, head);
-    }
-    return early(answer.status);
+    return refuse(CrossOriginGuard::Answer(*refusal));
   }
   const bool bearer = post && named && named->route.post_bearer &&
                       req.Header("authorization").value_or("").rfind("Bearer ", 0) == 0;
   if (authenticator_ && !bearer) {
-    if (auto denied = authenticator_(req)) {
-      if (has_body) {
-        AnswerAndClose(conn, *denied, head, options_.max_body_bytes);
-      } else {
-        Write(conn, *denied, head);
-      }
-      return early(denied->status);
-    }
+    if (auto denied = authenticator_(req)) return refuse(*denied);
   }
 
   if (info->content_length > 0 &&
