@@ -19,10 +19,17 @@ test_pkgs=(
   clang libclang-rt-14-dev nginx apache2-utils openssl prometheus-alertmanager
   lintian systemd
   python3 python3-pytest python3-psycopg2 python3-pymysql python3-setuptools python3-pip
+  jsonnet python3-yaml
 )
 # Node.js for the browser tests: the machine's own if it has one, else Debian's.
 if [ "$mode" = test ] && ! command -v npm >/dev/null 2>&1; then
   test_pkgs+=(nodejs npm)
+fi
+
+# kubectl (kustomize renders deploy/kubernetes offline): the machine's own if it has one,
+# else Debian's kubernetes-client.
+if [ "$mode" = test ] && ! command -v kubectl >/dev/null 2>&1; then
+  test_pkgs+=(kubernetes-client)
 fi
 
 case "$mode" in

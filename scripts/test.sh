@@ -23,9 +23,11 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS=-Werror 
 cmake --build build -j2
 phase "build"
 # The browser tests' one npm package (playwright-core; the browser is Debian's chromium), and
-# the Grafana checks' (@grafana/schema, typescript, @prometheus-io/lezer-promql, yaml).
+# the Grafana checks' (@grafana/schema, typescript, @prometheus-io/lezer-promql, yaml) and the
+# Kubernetes checks' (kubernetes-models, @kubernetes-models/prometheus-operator, yaml).
 npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 npm ci --prefix tests/grafana --no-audit --no-fund --loglevel=error
+npm ci --prefix tests/kubernetes --no-audit --no-fund --loglevel=error
 phase "npm ci"
 ./scripts/bench.sh --quick || echo "warning: the benchmark smoke run failed (figures above are incomplete)"
 phase "benchmark smoke run"
@@ -38,7 +40,7 @@ phase "ASan build"
 # Every unit and end-to-end test in a process of its own, two at a time (most of an end-to-end
 # test's time is waiting on its servers).
 ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build-asan -j2 --output-on-failure \
-  -E '^(promtool_|docker_compose_config|grafana_schema_tests|package_tests|python_client_tests|browser_tests)'
+  -E '^(promtool_|mixin_|kubernetes_tests|docker_compose_config|grafana_schema_tests|package_tests|python_client_tests|browser_tests)'
 (cd tests/browser && ASAN_OPTIONS=detect_leaks=1 PE_EXPORTER_BINARY="$PWD/../../build-asan/pipeline_exporter" \
   PE_TEST_ARTIFACTS="$PWD/../../build-asan/test-artifacts" node --test --test-concurrency=1)
 phase "ASan tests"

@@ -229,6 +229,12 @@ ExporterApp::ExporterApp(Config config, Flags flags, const Clock& clock)
                    Route{[&m](const HttpRequest& r) { return (*m.metrics)(r); }, {}, {}});
   m.server->Handle("health", "/api/health",
                    Route{[&m](const HttpRequest& r) { return (*m.health)(r); }, {}, {}});
+  HttpServer::Route healthy{[&m](const HttpRequest& r) { return m.health->Healthy(r); }, {}, {}};
+  healthy.public_get = true;
+  m.server->Handle("healthy", "/-/healthy", healthy);
+  HttpServer::Route ready{[&m](const HttpRequest& r) { return m.health->Ready(r); }, {}, {}};
+  ready.public_get = true;
+  m.server->Handle("ready", "/-/ready", ready);
   m.server->Handle(
       "page", "/",
       Route{[&m](const HttpRequest& r) { return m.page->Serve(r, "index.html"); }, {}, {}});

@@ -148,7 +148,7 @@ PipelineConfig ReadPipeline(const Reader& r, const YAML::Node& node, const std::
   r.CheckKeys(node, key,
               {"name", "database", "table", "control_table", "poll_interval", "replay",
                "baseline_batches", "max_stages", "stages", "gap_grace_period", "eta_window",
-               "max_batches", "max_workers", "max_substages"});
+               "max_batches", "max_workers", "max_substages", "deadline"});
   PipelineConfig p;
   if (!node["name"]) Fail(key + ".name", "is required");
   p.spec.name = r.Label(node["name"], key + ".name");
@@ -180,6 +180,9 @@ PipelineConfig ReadPipeline(const Reader& r, const YAML::Node& node, const std::
   }
   if (node["eta_window"])
     p.spec.eta_window_ms = r.Duration(node["eta_window"], key + ".eta_window", 1000);
+  if (node["deadline"]) {
+    p.spec.batch_deadline_ms = r.Duration(node["deadline"], key + ".deadline", 1000);
+  }
   if (node["baseline_batches"]) {
     p.spec.baseline_batches = static_cast<std::size_t>(
         r.Int(node["baseline_batches"], key + ".baseline_batches", 1, 1000));

@@ -285,6 +285,17 @@ Exposition PipelineCollector::RenderExposition(const std::vector<PipelineSnapsho
                     "Unix time the current batch started.", [](const PipelineSnapshot& p) {
                       return p.current_batch ? p.current_batch->start_timestamp_seconds : kNaN;
                     }));
+  MetricFamily deadline = MakeFamily(
+      "pipeline_batch_deadline_seconds",
+      "Longest the current batch may run from its start (the pipeline's deadline); absent "
+      "when none is configured.",
+      MetricType::Gauge);
+  for (const auto& p : ps) {
+    if (p.current_batch && p.current_batch->deadline_seconds) {
+      AddGauge(deadline, {{"pipeline", p.name}}, *p.current_batch->deadline_seconds);
+    }
+  }
+  out.push_back(std::move(deadline));
   MetricFamily batches =
       MakeFamily("pipeline_batches_total",
                  "Changes of a batch into an outcome (complete, failed or canceled); a "

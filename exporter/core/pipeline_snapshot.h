@@ -75,7 +75,8 @@ struct BatchSnapshot {
   std::optional<std::int64_t> files;  // batch_start's total, else the largest stage total
   double start_timestamp_seconds = 0;
   std::optional<double> end_timestamp_seconds;
-  std::vector<ControlRequest> control;  // the run's control requests, oldest first (≤ 10)
+  std::optional<double> deadline_seconds;  // the pipeline's `deadline`, from the start
+  std::vector<ControlRequest> control;     // the run's control requests, oldest first (≤ 10)
 };
 
 struct PipelineSnapshot {

@@ -27,6 +27,9 @@ struct PipelineSpec {
   std::size_t max_workers = 64;        // gpuIp values with their own series; more → "other"
   std::size_t max_substages = 32;      // per stage; more are rejected (too_many_substages)
   std::vector<double> histogram_buckets = DefaultHistogramBuckets();
+  // Longest a batch may run, from its start (`deadline`); 0: none. Exported as
+  // pipeline_batch_deadline_seconds for the PipelineBatchOverDeadline alert.
+  std::int64_t batch_deadline_ms = 0;
 };
 
 }  // namespace pipeline_exporter

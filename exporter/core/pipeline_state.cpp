@@ -312,6 +312,7 @@ void PipelineState::FillBatch(PipelineSnapshot& snap, const BatchState* batch,
   b.status = batch->status();
   b.start_timestamp_seconds = Seconds(batch->start_ms());
   if (batch->end_ms()) b.end_timestamp_seconds = Seconds(*batch->end_ms());
+  if (spec_.batch_deadline_ms > 0) b.deadline_seconds = Seconds(spec_.batch_deadline_ms);
   b.files = BatchFiles(*batch);
   b.control = batch->control();
   snap.current_batch = std::move(b);

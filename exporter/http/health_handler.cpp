@@ -29,4 +29,31 @@ HttpResponse HealthHandler::operator()(const HttpRequest& request) const {
   return r;
 }
 
+namespace {
+
+HttpResponse Text(int status, std::string body) {
+  HttpResponse r;
+  r.status = status;
+  r.content_type = "text/plain; charset=utf-8";
+  r.body = std::move(body);
+  return r;
+}
+
+}  // namespace
+
+HttpResponse HealthHandler::Healthy(const HttpRequest&) const { return Text(200, "healthy\n"); }
+
+HttpResponse HealthHandler::Ready(const HttpRequest&) const {
+  std::size_t waiting = 0;
+  for (const PipelineStore* store : stores_) {
+    const TailStats tail = store->Tail();
+    if (tail.poll_duration.count == 0 && tail.poll_errors == 0) ++waiting;
+  }
+  if (waiting > 0) {
+    return Text(503, "not ready: " + std::to_string(waiting) + " of " +
+                         std::to_string(stores_.size()) + " pipelines have not been read yet\n");
+  }
+  return Text(200, "ready\n");
+}
+
 }  // namespace pipeline_exporter

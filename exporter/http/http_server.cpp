@@ -421,7 +421,9 @@ int HttpServer::Serve(mg_connection* conn) {
   }
   const bool bearer = post && named && named->route.post_bearer &&
                       req.Header("authorization").value_or("").rfind("Bearer ", 0) == 0;
-  if (authenticator_ && !bearer) {
+  const bool open =
+      named && named->route.public_get && (req.method == "GET" || req.method == "HEAD");
+  if (authenticator_ && !bearer && !open) {
     if (auto denied = authenticator_(req)) return refuse(*denied);
   }
 

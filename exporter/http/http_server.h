@@ -72,6 +72,9 @@ class HttpServer {
     // POST checks `Authorization: Bearer` itself (a token for machines): a POST carrying one
     // is not asked for the authenticator's credentials.
     bool post_bearer = false;
+    // GET and HEAD are answered without asking the authenticator: probes, which carry no
+    // credentials and must say nothing a stranger may not read.
+    bool public_get = false;
   };
 
   explicit HttpServer(HttpServerOptions options);

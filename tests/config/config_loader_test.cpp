@@ -72,8 +72,17 @@ TEST(ConfigLoaderTest, DefaultsApplyToOmittedKeys) {
   EXPECT_EQ(p.replay_ms, 7LL * 24 * 3600 * 1000);
   EXPECT_EQ(p.spec.baseline_batches, 10u);
   EXPECT_EQ(p.spec.max_stages, 64u);
+  EXPECT_EQ(p.spec.batch_deadline_ms, 0);
   EXPECT_EQ(c.web.max_sse_clients, 64u);
   EXPECT_FALSE(c.ingest.enabled);
+}
+
+TEST(ConfigLoaderTest, ADeadlineIsADurationOfAtLeastASecond) {
+  EXPECT_EQ(
+      Parse("pipelines:\n  - name: p\n    deadline: 6h\n").pipelines[0].spec.batch_deadline_ms,
+      6LL * 3600 * 1000);
+  EXPECT_THROW(Parse("pipelines:\n  - name: p\n    deadline: 10ms\n"), ConfigError);
+  EXPECT_THROW(Parse("pipelines:\n  - name: p\n    deadline: soon\n"), ConfigError);
 }
 
 TEST(ConfigLoaderTest, AnAlertmanagerUrlMustBeOneTheExporterCanCall) {

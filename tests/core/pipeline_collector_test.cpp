@@ -65,6 +65,7 @@ Exposition FixedExposition() {
   PipelineSpec spec;
   spec.name = "cofi";
   spec.stages = {{"denoise", "Denoise"}, {"stt", "Speech to text"}, {"llm1", "LLM summary"}};
+  spec.batch_deadline_ms = 6 * 3600 * 1000;
   PipelineStore store(spec, clock);
   store.Apply(FixedLog());
   PollRecord poll;
@@ -226,6 +227,7 @@ TEST(PipelineCollectorTest, RendersTheValuesOfTheWorkedRules) {
   EXPECT_TRUE(has(
       R"(pipeline_batch_info{pipeline="cofi",batch_id="2",batch_date="2024-01-13",batch_number="3"} 1)"));
   EXPECT_TRUE(has(R"(pipeline_batches_total{pipeline="cofi",outcome="complete"} 1)"));
+  EXPECT_TRUE(has(R"(pipeline_batch_deadline_seconds{pipeline="cofi"} 21600)"));
   EXPECT_TRUE(has(
       R"(pipeline_exporter_invalid_events_total{pipeline="cofi",reason="unknown_event_type"} 1)"));
   EXPECT_TRUE(has(R"(pipeline_exporter_event_lag_seconds{pipeline="cofi"} 7)"));
@@ -235,6 +237,20 @@ TEST(PipelineCollectorTest, RendersTheValuesOfTheWorkedRules) {
   EXPECT_TRUE(has(
       R"(pipeline_file_duration_seconds_bucket{pipeline="cofi",pipeline_stage="stt",le="2"} 1)"));
   EXPECT_TRUE(has(R"(pipeline_exporter_build_info{version="1.2.3",revision="abcdef"} 1)"));
+}
+
+TEST(PipelineCollectorTest, NoDeadlineSeriesWithoutADeadline) {
+  FakeClock clock(kT0 + 140'000);
+  PipelineSpec spec;
+  spec.name = "cofi";
+  PipelineStore store(spec, clock);
+  store.Apply(FixedLog());
+  PipelineCollector collector({&store});
+  std::string text;
+  AppendTextFormat(collector.Expose().families, text);
+  EXPECT_NE(text.find("pipeline_batch_start_timestamp_seconds{pipeline=\"cofi\"}"),
+            std::string::npos);
+  EXPECT_EQ(text.find("pipeline_batch_deadline_seconds{"), std::string::npos);
 }
 
 // "name{labels}" → value text, with numbers compared as numbers.

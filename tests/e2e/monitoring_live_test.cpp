@@ -188,7 +188,7 @@ TEST_F(MonitoringLiveTest, EveryPanelQueryReturnsDataAndEveryRuleEvaluates) {
   }
 
   const auto rules = RuleQueries();
-  EXPECT_EQ(rules.size(), 21u);
+  EXPECT_EQ(rules.size(), 22u);
   for (const auto& q : rules) {
     const json j = Evaluate(q.expr);
     EXPECT_EQ(j.value("status", ""), "success")

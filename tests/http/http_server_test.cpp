@@ -272,6 +272,34 @@ TEST_F(HttpServerCrossOriginTest, ABrowsersCrossSitePostIsRefusedBeforeCredentia
   })) << Exposition(metrics_);
 }
 
+TEST(HttpServerPublicRouteTest, AnswersGetWithoutCredentialsAndNothingElse) {
+  HttpServer::Route probe{[](const HttpRequest&) {
+                            HttpResponse r;
+                            r.body = "ready";
+                            return r;
+                          },
+                          [](const HttpRequest&) { return HttpResponse{}; },
+                          {}};
+  probe.public_get = true;
+  HttpServerOptions o;
+  o.listen_address = "127.0.0.1:0";
+  o.num_threads = 2;
+  HttpServer server(o);
+  server.Handle("ready", "/-/ready", probe);
+  server.Handle("control", "/control",
+                HttpServer::Route{[](const HttpRequest&) { return HttpResponse{}; }, {}, {}});
+  server.SetAuthenticator([](HttpRequest&) -> std::optional<HttpResponse> {
+    return HttpResponse::JsonError(401, "unauthorized");
+  });
+  server.Start();
+  const auto get = HttpRequestRaw(server.port(), "GET", "/-/ready", "", {});
+  EXPECT_EQ(get.status, 200);
+  EXPECT_EQ(get.body, "ready");
+  EXPECT_EQ(HttpRequestRaw(server.port(), "POST", "/-/ready", "", {}).status, 401);
+  EXPECT_EQ(HttpRequestRaw(server.port(), "GET", "/control", "", {}).status, 401);
+  server.Stop();
+}
+
 TEST_F(HttpServerCrossOriginTest, AnOriginThatIsNotTheHostIsRefusedWithoutSecFetchSite) {
   // HttpRequestRaw sends Host: 127.0.0.1.
   for (const char* origin : {"http://evil.example", "http://127.0.0.1:8080",
