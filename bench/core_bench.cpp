@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "exporter/core/pipeline_collector.h"
-#include "exporter/core/pipeline_state.h"
-#include "exporter/core/text_format.h"
+#include "exporter/core/exposition/pipeline_collector.h"
+#include "exporter/core/exposition/text_format.h"
+#include "exporter/core/fold/pipeline_state.h"
 
 namespace pipeline_exporter {
 namespace {

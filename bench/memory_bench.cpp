@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "exporter/core/clock.h"
-#include "exporter/core/pipeline_store.h"
+#include "exporter/core/fold/pipeline_store.h"
+#include "exporter/util/clock.h"
 
 using namespace pipeline_exporter;
 

@@ -14,8 +14,8 @@
 #include "exporter/config/config_loader.h"
 #include "exporter/config/flags.h"
 #include "exporter/config/web_config.h"
-#include "exporter/core/clock.h"
-#include "exporter/core/logfmt.h"
+#include "exporter/util/clock.h"
+#include "exporter/util/logfmt.h"
 
 using namespace pipeline_exporter;
 

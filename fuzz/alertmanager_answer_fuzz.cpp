@@ -7,8 +7,8 @@
 #include <string>
 
 #include "exporter/alerting/alertmanager_client.h"
-#include "exporter/core/http_url.h"
 #include "exporter/http/api_json.h"
+#include "exporter/util/http_url.h"
 #include "fuzz/fuzz_check.h"
 
 namespace pe = pipeline_exporter;

@@ -5,12 +5,12 @@
 
 #include <string>
 
-#include "exporter/core/event_type.h"
-#include "exporter/core/http_url.h"
+#include "exporter/core/fold/event_type.h"
 #include "exporter/http/api_params.h"
 #include "exporter/http/client_address.h"
 #include "exporter/http/cross_origin.h"
 #include "exporter/http/header_list.h"
+#include "exporter/util/http_url.h"
 #include "fuzz/fuzz_check.h"
 
 namespace pe = pipeline_exporter;

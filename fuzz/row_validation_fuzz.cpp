@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
-#include "exporter/core/event_validator.h"
-#include "exporter/core/pipeline_collector.h"
-#include "exporter/core/pipeline_store.h"
-#include "exporter/core/text_format.h"
-#include "exporter/core/utf8.h"
+#include "exporter/core/exposition/pipeline_collector.h"
+#include "exporter/core/exposition/text_format.h"
+#include "exporter/core/fold/event_validator.h"
+#include "exporter/core/fold/pipeline_store.h"
+#include "exporter/util/utf8.h"
 #include "fuzz/fuzz_check.h"
 #include "tests/fakes/fake_clock.h"
 

@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "exporter/core/utf8.h"
 #include "exporter/http/api_json.h"
+#include "exporter/util/utf8.h"
 #include "fuzz/fuzz_check.h"
 
 namespace pe = pipeline_exporter;

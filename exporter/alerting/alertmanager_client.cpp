@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "exporter/core/iso_time.h"
+#include "exporter/util/iso_time.h"
 
 namespace pipeline_exporter {
 namespace {

@@ -10,8 +10,8 @@
 #include <string>
 
 #include "exporter/alerting/http_client.h"
-#include "exporter/core/alert_reader.h"
-#include "exporter/core/silence_creator.h"
+#include "exporter/core/ports/alert_reader.h"
+#include "exporter/core/ports/silence_creator.h"
 
 namespace pipeline_exporter {
 

@@ -11,8 +11,8 @@
 #include <mutex>
 #include <string>
 
-#include "exporter/core/alert_reader.h"
-#include "exporter/core/clock.h"
+#include "exporter/core/ports/alert_reader.h"
+#include "exporter/util/clock.h"
 
 namespace pipeline_exporter {
 

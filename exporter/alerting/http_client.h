@@ -12,7 +12,7 @@
 #include <map>
 #include <string>
 
-#include "exporter/core/http_url.h"
+#include "exporter/util/http_url.h"
 
 namespace pipeline_exporter {
 

@@ -7,12 +7,11 @@
 #include "exporter/alerting/alertmanager_client.h"
 #include "exporter/alerting/cached_alert_reader.h"
 #include "exporter/app/retention_worker.h"
-#include "exporter/core/action_counts.h"
-#include "exporter/core/build_info_collector.h"
-#include "exporter/core/logfmt.h"
-#include "exporter/core/pipeline_collector.h"
-#include "exporter/core/pipeline_store.h"
-#include "exporter/core/retention_metrics.h"
+#include "exporter/core/exposition/action_counts.h"
+#include "exporter/core/exposition/build_info_collector.h"
+#include "exporter/core/exposition/pipeline_collector.h"
+#include "exporter/core/exposition/retention_metrics.h"
+#include "exporter/core/fold/pipeline_store.h"
 #include "exporter/http/alerts_handler.h"
 #include "exporter/http/audit_log.h"
 #include "exporter/http/basic_auth.h"
@@ -45,6 +44,7 @@
 #include "exporter/source/sql_dialect.h"
 #include "exporter/source/sqlite_file_watcher.h"
 #include "exporter/source/tailer.h"
+#include "exporter/util/logfmt.h"
 
 namespace pipeline_exporter {
 

@@ -9,7 +9,7 @@
 
 #include "exporter/config/config.h"
 #include "exporter/config/flags.h"
-#include "exporter/core/clock.h"
+#include "exporter/util/clock.h"
 
 namespace pipeline_exporter {
 

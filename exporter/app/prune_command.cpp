@@ -4,9 +4,9 @@
 #include <cstdio>
 
 #include "exporter/config/config_loader.h"
-#include "exporter/core/logfmt.h"
 #include "exporter/source/database.h"
 #include "exporter/source/soci_pruner.h"
+#include "exporter/util/logfmt.h"
 
 namespace pipeline_exporter {
 namespace {

@@ -12,7 +12,7 @@
 
 #include "exporter/config/config.h"
 #include "exporter/config/prune_flags.h"
-#include "exporter/core/clock.h"
+#include "exporter/util/clock.h"
 
 namespace pipeline_exporter {
 

@@ -5,7 +5,7 @@
 
 #include <chrono>
 
-#include "exporter/core/logfmt.h"
+#include "exporter/util/logfmt.h"
 
 namespace pipeline_exporter {
 

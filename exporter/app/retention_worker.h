@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "exporter/core/clock.h"
-#include "exporter/core/retention_metrics.h"
+#include "exporter/core/exposition/retention_metrics.h"
 #include "exporter/source/soci_pruner.h"
 #include "exporter/source/stoppable_thread.h"
+#include "exporter/util/clock.h"
 
 namespace pipeline_exporter {
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "exporter/config/web_config.h"
-#include "exporter/core/pipeline_spec.h"
+#include "exporter/core/fold/pipeline_spec.h"
 
 namespace pipeline_exporter {
 

@@ -8,8 +8,8 @@
 
 #include "exporter/config/duration.h"
 #include "exporter/config/yaml_file.h"
-#include "exporter/core/http_url.h"
-#include "exporter/core/utf8.h"
+#include "exporter/util/http_url.h"
+#include "exporter/util/utf8.h"
 
 namespace pipeline_exporter {
 namespace {

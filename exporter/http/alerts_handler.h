@@ -7,7 +7,7 @@
 // asked at most once per few seconds whatever the number of pages. Thread-safe; borrows the
 // registry and the reader.
 
-#include "exporter/core/alert_reader.h"
+#include "exporter/core/ports/alert_reader.h"
 #include "exporter/http/http_types.h"
 #include "exporter/http/pipeline_registry.h"
 

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <ctime>
 
-#include "exporter/core/event_validator.h"
+#include "exporter/core/fold/event_validator.h"
 
 namespace pipeline_exporter {
 namespace {

@@ -9,13 +9,13 @@
 #include <string>
 #include <vector>
 
-#include "exporter/core/alert_reader.h"
-#include "exporter/core/batch_summary.h"
-#include "exporter/core/error_groups.h"
-#include "exporter/core/iso_time.h"
-#include "exporter/core/pipeline_snapshot.h"
-#include "exporter/core/stage_event.h"
-#include "exporter/core/worker_figures.h"
+#include "exporter/core/fold/batch_summary.h"
+#include "exporter/core/fold/error_groups.h"
+#include "exporter/core/fold/pipeline_snapshot.h"
+#include "exporter/core/fold/stage_event.h"
+#include "exporter/core/fold/worker_figures.h"
+#include "exporter/core/ports/alert_reader.h"
+#include "exporter/util/iso_time.h"
 
 namespace pipeline_exporter {
 

@@ -1,6 +1,6 @@
 #include "exporter/http/api_params.h"
 
-#include "exporter/core/event_type.h"
+#include "exporter/core/fold/event_type.h"
 
 namespace pipeline_exporter {
 

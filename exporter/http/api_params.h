@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "exporter/core/log_search.h"
+#include "exporter/core/ports/log_search.h"
 #include "exporter/http/http_types.h"
 
 namespace pipeline_exporter {

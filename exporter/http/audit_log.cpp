@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "exporter/core/logfmt.h"
+#include "exporter/util/logfmt.h"
 
 namespace pipeline_exporter {
 

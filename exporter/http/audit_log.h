@@ -5,8 +5,8 @@
 // action wrote (control table, Alertmanager's silence) keeps who and when for good. Thread-safe;
 // borrows the counts, which must outlive it.
 
-#include "exporter/core/action_counts.h"
-#include "exporter/core/audit_record.h"
+#include "exporter/core/exposition/action_counts.h"
+#include "exporter/core/ports/audit_record.h"
 
 namespace pipeline_exporter {
 

@@ -12,8 +12,8 @@
 #include <set>
 #include <string>
 
-#include "exporter/core/clock.h"
 #include "exporter/http/http_types.h"
+#include "exporter/util/clock.h"
 
 namespace pipeline_exporter {
 

@@ -1,8 +1,8 @@
 #include "exporter/http/batch_handler.h"
 
-#include "exporter/core/batch_fold.h"
-#include "exporter/core/error_groups.h"
-#include "exporter/core/event_validator.h"
+#include "exporter/core/fold/batch_fold.h"
+#include "exporter/core/fold/error_groups.h"
+#include "exporter/core/fold/event_validator.h"
 #include "exporter/http/api_json.h"
 #include "exporter/http/api_params.h"
 
@@ -41,7 +41,8 @@ HttpResponse BatchHandler::Stats(const ApiPipeline& p, std::int64_t batch_id) co
   if (snap) {
     workers = p.store->Workers(batch_id);
   } else {
-    const PipelineState state = FoldBatchRun(p.store->spec(), *p.runs, batch_id);
+    const PipelineState state = FoldBatchRun(
+        p.store->spec(), [&p](const RunPage& page) { return p.runs->ReadRun(page); }, batch_id);
     snap = state.SnapshotOfBatch(batch_id, p.store->Now());
     if (!snap) return HttpResponse::JsonError(404, "no such batch", std::to_string(batch_id));
     snap->tail = p.store->Tail();

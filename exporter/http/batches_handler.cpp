@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "exporter/core/batch_fold.h"
+#include "exporter/core/fold/batch_fold.h"
 #include "exporter/http/api_json.h"
 #include "exporter/http/api_params.h"
 
@@ -21,7 +21,8 @@ std::optional<BatchSummary> BatchesHandler::Folded(const ApiPipeline& p,
       }
     }
   }
-  const PipelineState state = FoldBatchRun(p.store->spec(), *p.runs, batch_id);
+  const PipelineState state = FoldBatchRun(
+      p.store->spec(), [&p](const RunPage& page) { return p.runs->ReadRun(page); }, batch_id);
   auto lines = state.History(std::nullopt, 1, p.store->Now());
   if (lines.empty()) return std::nullopt;
   if (IsOutcome(lines.front().status)) {

@@ -13,7 +13,7 @@
 #include <optional>
 #include <unordered_map>
 
-#include "exporter/core/batch_summary.h"
+#include "exporter/core/fold/batch_summary.h"
 #include "exporter/http/http_types.h"
 #include "exporter/http/pipeline_registry.h"
 

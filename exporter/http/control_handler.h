@@ -11,7 +11,7 @@
 
 #include <string>
 
-#include "exporter/core/audit_record.h"
+#include "exporter/core/ports/audit_record.h"
 #include "exporter/http/http_types.h"
 #include "exporter/http/pipeline_registry.h"
 

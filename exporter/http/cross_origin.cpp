@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "exporter/core/http_url.h"
 #include "exporter/http/header_list.h"
+#include "exporter/util/http_url.h"
 
 namespace pipeline_exporter {
 namespace {

@@ -26,7 +26,7 @@ std::string_view CrossOriginRefusalName(CrossOriginRefusal r);
 
 class CrossOriginGuard {
  public:
-  // `trusted_origins` as NormalizeOrigin (core/http_url.h) takes them; throws
+  // `trusted_origins` as NormalizeOrigin (util/http_url.h) takes them; throws
   // std::invalid_argument naming one that is not an origin.
   explicit CrossOriginGuard(const std::vector<std::string>& trusted_origins = {});
 

@@ -9,7 +9,7 @@
 
 #include <vector>
 
-#include "exporter/core/pipeline_store.h"
+#include "exporter/core/fold/pipeline_store.h"
 #include "exporter/http/http_types.h"
 
 namespace pipeline_exporter {

@@ -1,6 +1,6 @@
 #include "exporter/http/http_metrics.h"
 
-#include "exporter/core/metric_family_builder.h"
+#include "exporter/core/exposition/metric_family_builder.h"
 #include "exporter/http/cross_origin.h"
 
 namespace pipeline_exporter {

@@ -17,7 +17,7 @@
 #include <utility>
 #include <vector>
 
-#include "exporter/core/histogram_data.h"
+#include "exporter/core/fold/histogram_data.h"
 
 namespace pipeline_exporter {
 

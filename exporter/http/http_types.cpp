@@ -6,7 +6,7 @@
 #include <atomic>
 #include <nlohmann/json.hpp>
 
-#include "exporter/core/logfmt.h"
+#include "exporter/util/logfmt.h"
 
 namespace pipeline_exporter {
 

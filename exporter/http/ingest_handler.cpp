@@ -2,7 +2,7 @@
 
 #include <set>
 
-#include "exporter/core/event_validator.h"
+#include "exporter/core/fold/event_validator.h"
 #include "exporter/http/api_json.h"
 #include "exporter/http/bearer_token.h"
 

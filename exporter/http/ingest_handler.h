@@ -7,9 +7,9 @@
 
 #include <string>
 
-#include "exporter/core/clock.h"
 #include "exporter/http/http_types.h"
 #include "exporter/http/pipeline_registry.h"
+#include "exporter/util/clock.h"
 
 namespace pipeline_exporter {
 

@@ -1,6 +1,6 @@
 #include "exporter/http/json_body.h"
 
-#include "exporter/core/utf8.h"
+#include "exporter/util/utf8.h"
 
 namespace pipeline_exporter {
 

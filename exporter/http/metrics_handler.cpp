@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "exporter/core/text_format.h"
+#include "exporter/core/exposition/text_format.h"
 #include "exporter/http/gzip.h"
 #include "exporter/http/header_list.h"
 

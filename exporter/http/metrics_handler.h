@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "exporter/core/exposition.h"
+#include "exporter/core/exposition/exposition.h"
 #include "exporter/http/http_types.h"
 
 namespace pipeline_exporter {

@@ -1,6 +1,6 @@
 #pragma once
 // The pipelines the API serves, each with its fold (PipelineStore) and the row seams its
-// handlers read and write through (declared beside the fold in exporter/core; the app wires
+// handlers read and write through (declared in exporter/core/ports; the app wires
 // the SOCI implementations, tests the fakes). Resolves a request's `pipeline` parameter.
 // Thread-safe (immutable after construction); borrows everything it holds.
 
@@ -8,14 +8,14 @@
 #include <string>
 #include <vector>
 
-#include "exporter/core/batch_run_reader.h"
-#include "exporter/core/control_appender.h"
-#include "exporter/core/event_appender.h"
-#include "exporter/core/event_lookup.h"
-#include "exporter/core/events_after_reader.h"
-#include "exporter/core/log_search.h"
-#include "exporter/core/pipeline_store.h"
-#include "exporter/core/run_start_lister.h"
+#include "exporter/core/fold/pipeline_store.h"
+#include "exporter/core/ports/batch_run_reader.h"
+#include "exporter/core/ports/control_appender.h"
+#include "exporter/core/ports/event_appender.h"
+#include "exporter/core/ports/event_lookup.h"
+#include "exporter/core/ports/events_after_reader.h"
+#include "exporter/core/ports/log_search.h"
+#include "exporter/core/ports/run_start_lister.h"
 #include "exporter/http/http_types.h"
 
 namespace pipeline_exporter {

@@ -1,6 +1,6 @@
 #include "exporter/http/pipelines_handler.h"
 
-#include "exporter/core/event_type.h"
+#include "exporter/core/fold/event_type.h"
 #include "exporter/http/api_json.h"
 
 namespace pipeline_exporter {

@@ -13,12 +13,12 @@
 #include <functional>
 #include <string>
 
-#include "exporter/core/alert_reader.h"
-#include "exporter/core/audit_record.h"
-#include "exporter/core/clock.h"
-#include "exporter/core/silence_creator.h"
+#include "exporter/core/ports/alert_reader.h"
+#include "exporter/core/ports/audit_record.h"
+#include "exporter/core/ports/silence_creator.h"
 #include "exporter/http/http_types.h"
 #include "exporter/http/pipeline_registry.h"
+#include "exporter/util/clock.h"
 
 namespace pipeline_exporter {
 

@@ -1,6 +1,6 @@
 #include "exporter/http/sse_clients_collector.h"
 
-#include "exporter/core/metric_family_builder.h"
+#include "exporter/core/exposition/metric_family_builder.h"
 
 namespace pipeline_exporter {
 

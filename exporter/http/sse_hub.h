@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "exporter/core/event_listener.h"
+#include "exporter/core/fold/event_listener.h"
 #include "exporter/http/sse_clients_collector.h"
 
 namespace pipeline_exporter {

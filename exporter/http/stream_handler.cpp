@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <set>
 
-#include "exporter/core/event_validator.h"
+#include "exporter/core/fold/event_validator.h"
 #include "exporter/http/api_json.h"
 #include "exporter/http/api_params.h"
 

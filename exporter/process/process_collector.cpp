@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "exporter/core/metric_family_builder.h"
+#include "exporter/core/exposition/metric_family_builder.h"
 
 namespace pipeline_exporter {
 namespace {

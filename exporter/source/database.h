@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "exporter/core/clock.h"
 #include "exporter/source/sql_dialect.h"
+#include "exporter/util/clock.h"
 
 namespace soci {
 class session;

@@ -11,9 +11,9 @@
 #include <random>
 #include <vector>
 
-#include "exporter/core/control_request.h"
-#include "exporter/core/pipeline_spec.h"
-#include "exporter/core/stage_event.h"
+#include "exporter/core/fold/control_request.h"
+#include "exporter/core/fold/pipeline_spec.h"
+#include "exporter/core/fold/stage_event.h"
 
 namespace pipeline_exporter {
 

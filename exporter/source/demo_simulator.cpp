@@ -4,8 +4,8 @@
 
 #include <chrono>
 
-#include "exporter/core/logfmt.h"
 #include "exporter/source/demo_scenario.h"
+#include "exporter/util/logfmt.h"
 
 namespace pipeline_exporter {
 

@@ -12,9 +12,9 @@
 #include <string>
 #include <thread>
 
-#include "exporter/core/clock.h"
 #include "exporter/source/demo_scenario.h"
 #include "exporter/source/soci_event_log.h"
+#include "exporter/util/clock.h"
 
 namespace pipeline_exporter {
 

@@ -11,7 +11,7 @@
 #include <optional>
 #include <string>
 
-#include "exporter/core/stage_event.h"
+#include "exporter/core/fold/stage_event.h"
 #include "exporter/source/event_columns.h"
 
 namespace pipeline_exporter {

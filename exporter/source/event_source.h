@@ -9,7 +9,7 @@
 #include <optional>
 #include <vector>
 
-#include "exporter/core/stage_event.h"
+#include "exporter/core/fold/stage_event.h"
 
 namespace pipeline_exporter {
 

@@ -14,7 +14,7 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "exporter/core/logfmt.h"
+#include "exporter/util/logfmt.h"
 
 namespace pipeline_exporter {
 namespace {

@@ -19,11 +19,11 @@
 #include <functional>
 #include <string>
 
-#include "exporter/core/clock.h"
-#include "exporter/core/log_rate_limiter.h"
-#include "exporter/core/tail_stats.h"
+#include "exporter/core/fold/tail_stats.h"
 #include "exporter/source/database.h"
 #include "exporter/source/stoppable_thread.h"
+#include "exporter/util/clock.h"
+#include "exporter/util/log_rate_limiter.h"
 
 namespace pipeline_exporter {
 

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "exporter/core/prune_plan.h"
+#include "exporter/core/fold/prune_plan.h"
 #include "exporter/source/database.h"
 
 namespace pipeline_exporter {

@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "exporter/core/logfmt.h"
+#include "exporter/util/logfmt.h"
 
 namespace pipeline_exporter {
 

@@ -7,7 +7,7 @@
 #include <exception>
 #include <utility>
 
-#include "exporter/core/logfmt.h"
+#include "exporter/util/logfmt.h"
 
 namespace pipeline_exporter {
 

@@ -23,16 +23,16 @@
 #include <optional>
 #include <thread>
 
-#include "exporter/core/batch_run_reader.h"
-#include "exporter/core/clock.h"
-#include "exporter/core/control_reader.h"
-#include "exporter/core/id_tracker.h"
-#include "exporter/core/invalid_reason.h"
-#include "exporter/core/log_rate_limiter.h"
-#include "exporter/core/pipeline_store.h"
-#include "exporter/core/wake_source.h"
+#include "exporter/core/fold/id_tracker.h"
+#include "exporter/core/fold/invalid_reason.h"
+#include "exporter/core/fold/pipeline_store.h"
+#include "exporter/core/fold/wake_source.h"
+#include "exporter/core/ports/batch_run_reader.h"
+#include "exporter/core/ports/control_reader.h"
 #include "exporter/source/event_source.h"
 #include "exporter/source/replay_locator.h"
+#include "exporter/util/clock.h"
+#include "exporter/util/log_rate_limiter.h"
 
 namespace pipeline_exporter {
 

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 
-#include "exporter/core/text_format.h"
+#include "exporter/core/exposition/text_format.h"
 #include "exporter/source/schema_bootstrap.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/temp_dir.h"

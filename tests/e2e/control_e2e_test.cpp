@@ -22,7 +22,7 @@ class ControlE2ETest : public ExporterHarness, public ::testing::TestWithParam<B
   // The exporter's read-only user may insert into the control table only (README).
   void GrantControl() {
     if (GetParam() == Backend::kMariaDb) {
-      sql_ << "GRANT INSERT ON pe.batchControl TO 'exporter'@'%'";
+      sql_ << "GRANT INSERT ON batchControl TO 'exporter'@'%'";
     } else if (GetParam() == Backend::kPostgres) {
       sql_ << "GRANT INSERT ON batchControl TO exporter";
       sql_ << "GRANT USAGE ON SEQUENCE batchcontrol_id_seq TO exporter";

@@ -7,6 +7,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <stdexcept>
 
@@ -77,7 +80,11 @@ std::string DatabaseServer::Log() const {
   }
 }
 
-std::unique_ptr<DatabaseServer> DatabaseServer::Start(Backend backend) {
+std::unique_ptr<DatabaseServer> DatabaseServer::Start(Backend backend, Sharing sharing) {
+  const char* shared = std::getenv("PE_SHARED_DATABASES");
+  if (sharing == Sharing::kShared && backend != Backend::kSqlite && shared && *shared) {
+    return OnShared(backend, shared);
+  }
   std::unique_ptr<DatabaseServer> s(new DatabaseServer(backend));
   const std::string d = s->dir_.path().string();
   switch (backend) {
@@ -119,6 +126,86 @@ std::unique_ptr<DatabaseServer> DatabaseServer::Start(Backend backend) {
   return s;
 }
 
+namespace {
+
+std::string SharedFile(const std::string& dir, Backend backend, const std::string& what) {
+  return dir + "/" + (backend == Backend::kMariaDb ? "mariadb." : "postgres.") + what;
+}
+
+std::string ReadLine(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  if (line.empty()) {
+    throw std::runtime_error("the shared database fixture wrote no " + path +
+                             " (did the `databases` fixture of ctest start?)");
+  }
+  return line;
+}
+
+}  // namespace
+
+std::unique_ptr<DatabaseServer> DatabaseServer::OnShared(Backend backend, const std::string& dir) {
+  static std::atomic<int> counter{0};
+  std::unique_ptr<DatabaseServer> s(new DatabaseServer(backend));
+  s->shared_dir_ = dir;
+  s->port_ = std::stoi(ReadLine(SharedFile(dir, backend, "port")));
+  s->database_ = "pe_" + std::to_string(getpid()) + "_" + std::to_string(++counter);
+  const std::string& db = s->database_;
+  if (backend == Backend::kMariaDb) {
+    s->AdminSql("CREATE DATABASE " + db + "; GRANT ALL ON " + db +
+                ".* TO 'pe'@'%' WITH GRANT OPTION; GRANT SELECT ON " + db +
+                ".* TO 'exporter'@'%';");
+  } else {
+    s->AdminSql("CREATE DATABASE " + db + " OWNER pe");
+    s->AdminSql(
+        "ALTER DEFAULT PRIVILEGES FOR ROLE pe IN SCHEMA public GRANT SELECT ON TABLES TO "
+        "exporter",
+        db);
+  }
+  return s;
+}
+
+void DatabaseServer::AdminSql(const std::string& sql, const std::string& database) const {
+  if (backend_ == Backend::kMariaDb) {
+    Run("SQL on the shared MariaDB", "mariadb --no-defaults -uroot --socket=" +
+                                         ReadLine(SharedFile(shared_dir_, backend_, "socket")) +
+                                         " -e \"" + sql + "\"");
+  } else {
+    Run("SQL on the shared PostgreSQL",
+        "psql -h 127.0.0.1 -p " + std::to_string(port_) + " -U postgres -v ON_ERROR_STOP=1 -q" +
+            (database.empty() ? std::string() : " -d " + database) + " -c \"" + sql + "\"");
+  }
+}
+
+void DatabaseServer::Detach(const std::string& dir) {
+  const std::string d = dir_.path().string();
+  std::ofstream(SharedFile(dir, backend_, "port")) << port_ << "\n";
+  std::ofstream(SharedFile(dir, backend_, "data")) << d << "\n";
+  if (backend_ == Backend::kMariaDb) {
+    std::ofstream(SharedFile(dir, backend_, "socket")) << d << "/mysql.sock\n";
+  }
+  if (reaper_) reaper_->Disarm();
+  reaper_.reset();
+  running_ = false;
+  dir_.Release();
+}
+
+void DatabaseServer::StopDetached(Backend backend, const std::string& dir) {
+  const std::string d = ReadLine(SharedFile(dir, backend, "data"));
+  if (backend == Backend::kMariaDb) {
+    Run("stopping the shared mariadbd",
+        "mariadb-admin --no-defaults -uroot --socket=" + d + "/mysql.sock shutdown");
+    WaitUntil([&] { return RunCommand("test -e " + d + "/mariadb.pid", nullptr) != 0; },
+              std::chrono::seconds(30));
+  } else {
+    Run("stopping the shared postgres",
+        "su postgres -s /bin/sh -c \"" + PgBin("pg_ctl") + " -D " + d + "/data -m fast -w stop\"");
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(d, ec);
+}
+
 void DatabaseServer::StartProcess() {
   const std::string d = dir_.path().string();
   const std::string port = std::to_string(port_);
@@ -152,6 +239,10 @@ void DatabaseServer::StartProcess() {
 }
 
 void DatabaseServer::Stop() {
+  if (shared()) {
+    throw std::logic_error(
+        "a test that stops its database server must ask for one of its own (Sharing::kOwn)");
+  }
   if (!running_) return;
   if (reaper_) reaper_->Disarm();
   reaper_.reset();
@@ -181,11 +272,24 @@ int DatabaseServer::server_pid() const {
 }
 
 void DatabaseServer::Restart() {
+  if (shared()) {
+    throw std::logic_error(
+        "a test that restarts its database server must ask for one of its own (Sharing::kOwn)");
+  }
   Stop();
   StartProcess();
 }
 
 DatabaseServer::~DatabaseServer() {
+  if (shared()) {
+    try {
+      AdminSql(backend_ == Backend::kMariaDb ? "DROP DATABASE " + database_
+                                             : "DROP DATABASE " + database_ + " WITH (FORCE)");
+    } catch (...) {
+      // The fixture's cleanup removes the whole server.
+    }
+    return;
+  }
   try {
     Stop();
   } catch (...) {
@@ -200,10 +304,11 @@ std::string DatabaseServer::connect_string() const {
     case Backend::kSqlite:
       return "sqlite3://db=" + dir_.File("events.db");
     case Backend::kMariaDb:
-      return "mysql://host=127.0.0.1 port=" + std::to_string(port_) + " db=pe user=pe password=pe";
+      return "mysql://host=127.0.0.1 port=" + std::to_string(port_) + " db=" + database_ +
+             " user=pe password=pe";
     case Backend::kPostgres:
-      return "postgresql://host=127.0.0.1 port=" + std::to_string(port_) +
-             " dbname=pe user=pe password=pe";
+      return "postgresql://host=127.0.0.1 port=" + std::to_string(port_) + " dbname=" + database_ +
+             " user=pe password=pe";
   }
   return "";
 }
@@ -213,11 +318,11 @@ std::string DatabaseServer::readonly_connect_string() const {
     case Backend::kSqlite:
       return connect_string();
     case Backend::kMariaDb:
-      return "mysql://host=127.0.0.1 port=" + std::to_string(port_) +
-             " db=pe user=exporter password=ro";
+      return "mysql://host=127.0.0.1 port=" + std::to_string(port_) + " db=" + database_ +
+             " user=exporter password=ro";
     case Backend::kPostgres:
-      return "postgresql://host=127.0.0.1 port=" + std::to_string(port_) +
-             " dbname=pe user=exporter password=ro";
+      return "postgresql://host=127.0.0.1 port=" + std::to_string(port_) + " dbname=" + database_ +
+             " user=exporter password=ro";
   }
   return "";
 }

@@ -336,7 +336,20 @@ TEST_P(ExporterServerTest, RolledBackInsertLeavesAGapThatExpires) {
   EXPECT_NE(exporter->Log().find("gave up waiting for missing event ids"), std::string::npos);
 }
 
-TEST_P(ExporterServerTest, OutageKeepsMetricsAnsweringAndLosesNothing) {
+// The outage stops the database server: this suite has servers of its own.
+class ExporterOutageTest : public ExporterServerTest {
+ protected:
+  void SetUp() override {
+    sharing_ = Sharing::kOwn;
+    ExporterServerTest::SetUp();
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(ServerDatabases, ExporterOutageTest,
+                         ::testing::Values(Backend::kMariaDb, Backend::kPostgres),
+                         [](const auto& info) { return BackendName(info.param); });
+
+TEST_P(ExporterOutageTest, OutageKeepsMetricsAnsweringAndLosesNothing) {
   auto exporter = Start();
   int written = 0;
   for (; written < 20; ++written) File(1, "stt", "file_complete", "f" + std::to_string(written));

@@ -35,7 +35,7 @@ class ExporterHarness {
   void SetUpDatabase(Backend backend, const std::string& extra_config = "",
                      const std::string& top_config = "") {
     try {
-      server_ = DatabaseServer::Start(backend);
+      server_ = DatabaseServer::Start(backend, sharing_);
     } catch (const std::exception& e) {
       FAIL() << BackendName(backend) << " could not be started: " << e.what();
     }
@@ -119,6 +119,8 @@ class ExporterHarness {
   TempDir dir_;
   std::string poll_interval_ = "50ms";  // set before SetUpDatabase to change it
   std::unique_ptr<DatabaseServer> server_;
+  // Sharing::kOwn for a test that stops or restarts its server (set before SetUpDatabase).
+  Sharing sharing_ = Sharing::kShared;
   soci::session sql_;
   int runs_ = 0;
 };

@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "exporter/core/utf8.h"
+#include "exporter/util/utf8.h"
 #include "tests/e2e/exporter_harness.h"
 #include "tests/fakes/sse_client.h"
 
@@ -21,7 +21,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kTop = "ingest:\n  enabled: true\n  token: t0ken\n";
+constexpr const char* kHostileTop = "ingest:\n  enabled: true\n  token: t0ken\n";
 
 struct Hostile {
   const char* name;
@@ -50,7 +50,7 @@ const std::set<std::string>& StreamNames() {
 
 class HostileInputTest : public ExporterHarness, public ::testing::TestWithParam<Backend> {
  protected:
-  void SetUp() override { SetUpDatabase(GetParam(), "", kTop); }
+  void SetUp() override { SetUpDatabase(GetParam(), "", kHostileTop); }
 
   // Inserts one row with every text value bound as a parameter. Returns false when the
   // database refuses the row (MySQL and PostgreSQL refuse invalid UTF-8; PostgreSQL NUL).

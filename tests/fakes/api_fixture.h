@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "exporter/core/pipeline_store.h"
+#include "exporter/core/fold/pipeline_store.h"
 #include "exporter/http/pipeline_registry.h"
 #include "tests/fakes/event_builder.h"
 #include "tests/fakes/fake_clock.h"

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "exporter/core/stage_event.h"
+#include "exporter/core/fold/stage_event.h"
 
 namespace pipeline_exporter {
 

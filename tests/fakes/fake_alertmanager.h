@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "exporter/core/alert_reader.h"
-#include "exporter/core/silence_creator.h"
+#include "exporter/core/ports/alert_reader.h"
+#include "exporter/core/ports/silence_creator.h"
 
 namespace pipeline_exporter {
 

@@ -4,7 +4,7 @@
 #include <mutex>
 #include <vector>
 
-#include "exporter/core/audit_record.h"
+#include "exporter/core/ports/audit_record.h"
 
 namespace pipeline_exporter {
 

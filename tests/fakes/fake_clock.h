@@ -4,7 +4,7 @@
 #include <atomic>
 #include <cstdint>
 
-#include "exporter/core/clock.h"
+#include "exporter/util/clock.h"
 
 namespace pipeline_exporter {
 

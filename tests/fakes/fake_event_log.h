@@ -12,14 +12,14 @@
 #include <stdexcept>
 #include <vector>
 
-#include "exporter/core/batch_run_reader.h"
-#include "exporter/core/control_appender.h"
-#include "exporter/core/control_reader.h"
-#include "exporter/core/event_appender.h"
-#include "exporter/core/event_lookup.h"
-#include "exporter/core/events_after_reader.h"
-#include "exporter/core/log_search.h"
-#include "exporter/core/run_start_lister.h"
+#include "exporter/core/ports/batch_run_reader.h"
+#include "exporter/core/ports/control_appender.h"
+#include "exporter/core/ports/control_reader.h"
+#include "exporter/core/ports/event_appender.h"
+#include "exporter/core/ports/event_lookup.h"
+#include "exporter/core/ports/events_after_reader.h"
+#include "exporter/core/ports/log_search.h"
+#include "exporter/core/ports/run_start_lister.h"
 #include "exporter/source/event_source.h"
 #include "exporter/source/replay_locator.h"
 

@@ -19,6 +19,7 @@ class TempDir {
     std::filesystem::create_directories(path_);
   }
   ~TempDir() {
+    if (released_) return;
     std::error_code ec;
     std::filesystem::remove_all(path_, ec);
   }
@@ -27,9 +28,12 @@ class TempDir {
 
   std::string File(const std::string& name) const { return (path_ / name).string(); }
   const std::filesystem::path& path() const { return path_; }
+  // Keeps the directory at scope exit: whoever took it over removes it.
+  void Release() { released_ = true; }
 
  private:
   std::filesystem::path path_;
+  bool released_ = false;
 };
 
 // The whole file as text; empty when it cannot be read.

@@ -6,7 +6,7 @@
 
 #include <sstream>
 
-#include "exporter/core/text_format.h"
+#include "exporter/core/exposition/text_format.h"
 
 namespace pipeline_exporter {
 namespace {

@@ -9,7 +9,7 @@
 namespace pipeline_exporter {
 namespace {
 
-constexpr std::int64_t kNow = 1'700'000'000'000;
+constexpr std::int64_t kHealthNow = 1'700'000'000'000;
 
 PipelineSpec Spec(const std::string& name) {
   PipelineSpec s;
@@ -27,14 +27,14 @@ HttpRequest Get(const std::string& path) {
 PollRecord Poll(bool ok) {
   PollRecord p;
   p.ok = ok;
-  p.finished_ms = kNow;
+  p.finished_ms = kHealthNow;
   p.duration_seconds = 0.002;
   return p;
 }
 
 class HealthHandlerTest : public ::testing::Test {
  protected:
-  FakeClock clock_{kNow};
+  FakeClock clock_{kHealthNow};
   PipelineStore a_{Spec("a"), clock_};
   PipelineStore b_{Spec("b"), clock_};
   HealthHandler handler_{{&a_, &b_}};

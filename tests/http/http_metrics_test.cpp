@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "exporter/core/text_format.h"
+#include "exporter/core/exposition/text_format.h"
 
 namespace pipeline_exporter {
 namespace {

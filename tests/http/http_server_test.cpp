@@ -48,7 +48,7 @@ class HttpServerTest : public ::testing::Test {
   std::unique_ptr<HttpServer> server_;
 };
 
-std::string Exposition(const HttpMetrics& m) {
+std::string ExpositionText(const HttpMetrics& m) {
   std::string out;
   for (const auto& f : m.Collect()) {
     for (const auto& c : f.metric) {
@@ -119,7 +119,7 @@ TEST_F(HttpServerTest, EveryRequestIsCountedPerHandlerAndCode) {
   // A request is counted once its answer is written: the client may read it first.
   std::string text;
   EXPECT_TRUE(WaitUntil([&] {
-    text = Exposition(metrics_);
+    text = ExpositionText(metrics_);
     return text.find("handler=echo,code=413,} 1") != std::string::npos &&
            text.find("handler=not_found,code=404,} 1") != std::string::npos &&
            text.find("duration_seconds{handler=echo,} 3") != std::string::npos;
@@ -261,15 +261,15 @@ TEST_F(HttpServerCrossOriginTest, ABrowsersCrossSitePostIsRefusedBeforeCredentia
   EXPECT_EQ(form.status, 403);
   EXPECT_EQ(handled_, 0);
   EXPECT_EQ(asked_, 0);
-  const std::string text = Exposition(metrics_);
+  const std::string text = ExpositionText(metrics_);
   EXPECT_NE(
       text.find("pipeline_exporter_http_cross_origin_refused_total{reason=sec_fetch_site,} 4"),
       std::string::npos)
       << text;
   // A request is counted once it has been answered: wait for the last one.
   EXPECT_TRUE(WaitUntil([&] {
-    return Exposition(metrics_).find("handler=control,code=403,} 4") != std::string::npos;
-  })) << Exposition(metrics_);
+    return ExpositionText(metrics_).find("handler=control,code=403,} 4") != std::string::npos;
+  })) << ExpositionText(metrics_);
 }
 
 TEST(HttpServerPublicRouteTest, AnswersGetWithoutCredentialsAndNothingElse) {
@@ -307,7 +307,7 @@ TEST_F(HttpServerCrossOriginTest, AnOriginThatIsNotTheHostIsRefusedWithoutSecFet
     EXPECT_EQ(Post("/silence", {{"Origin", origin}}).status, 403) << origin;
   }
   EXPECT_EQ(handled_, 0);
-  EXPECT_NE(Exposition(metrics_).find("cross_origin_refused_total{reason=origin,} 5"),
+  EXPECT_NE(ExpositionText(metrics_).find("cross_origin_refused_total{reason=origin,} 5"),
             std::string::npos);
 }
 
@@ -342,7 +342,7 @@ TEST_F(HttpServerCrossOriginTest, AJsonRouteTakesOnlyJson) {
     EXPECT_NE(r.body.find("application/json"), std::string::npos);
   }
   EXPECT_EQ(handled_, 2);
-  EXPECT_NE(Exposition(metrics_).find("cross_origin_refused_total{reason=content_type,} 5"),
+  EXPECT_NE(ExpositionText(metrics_).find("cross_origin_refused_total{reason=content_type,} 5"),
             std::string::npos);
 }
 

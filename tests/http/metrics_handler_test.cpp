@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "exporter/core/metric_family_builder.h"
+#include "exporter/core/exposition/metric_family_builder.h"
 #include "exporter/http/gzip.h"
 
 namespace pipeline_exporter {

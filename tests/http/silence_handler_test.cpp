@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "exporter/core/iso_time.h"
+#include "exporter/util/iso_time.h"
 #include "tests/fakes/api_fixture.h"
 #include "tests/fakes/fake_alertmanager.h"
 #include "tests/fakes/fake_audit_recorder.h"

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "exporter/core/pipeline_store.h"
+#include "exporter/core/fold/pipeline_store.h"
 #include "tests/fakes/event_builder.h"
 #include "tests/fakes/fake_clock.h"
 

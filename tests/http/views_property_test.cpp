@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
-#include "exporter/core/pipeline_collector.h"
-#include "exporter/core/pipeline_store.h"
-#include "exporter/core/text_format.h"
+#include "exporter/core/exposition/pipeline_collector.h"
+#include "exporter/core/exposition/text_format.h"
+#include "exporter/core/fold/pipeline_store.h"
 #include "exporter/http/batch_handler.h"
 #include "exporter/http/batches_handler.h"
 #include "exporter/http/current_batch_handler.h"
@@ -36,7 +36,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::int64_t kT0 = 1'700'000'000'000;
+constexpr std::int64_t kViewsT0 = 1'700'000'000'000;
 const std::vector<std::string> kStages = {"a", "b", "c"};
 
 // ---- the reference: the README's rules, written as plainly as possible -------------------
@@ -254,7 +254,7 @@ std::vector<StageEvent> RandomLog(std::uint64_t seed) {
   std::int64_t id = 0;
   auto emit = [&](std::int64_t batch, const std::string& stage, const std::string& type) -> Ev {
     ++id;
-    return Ev(id, batch, stage, type, kT0 + id * 1000 + pick(500));
+    return Ev(id, batch, stage, type, kViewsT0 + id * 1000 + pick(500));
   };
   std::vector<std::int64_t> active;  // running batches (at most two overlap)
   std::set<std::int64_t> ended;      // batches whose run has ended (outcomes may be corrected)
@@ -303,7 +303,7 @@ std::vector<StageEvent> RandomLog(std::uint64_t seed) {
       if (std::find(active.begin(), active.end(), dup.batch_id) != active.end() &&
           dup.event_type.rfind("batch_", 0) != 0) {
         dup.id = ++id;
-        dup.timestamp_ms = kT0 + id * 1000;
+        dup.timestamp_ms = kViewsT0 + id * 1000;
         log.push_back(dup);
       }
       continue;
@@ -475,7 +475,7 @@ void CheckSeed(std::uint64_t seed) {
   Reference ref;
   for (const auto& e : log) ref.Apply(e);
 
-  FakeClock clock(kT0 + 1'000'000);
+  FakeClock clock(kViewsT0 + 1'000'000);
   const std::int64_t now = clock.Now();
   FakeEventLog rows;
   for (const auto& e : log) rows.Append(e);

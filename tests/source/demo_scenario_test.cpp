@@ -4,13 +4,13 @@
 
 #include <set>
 
-#include "exporter/core/pipeline_state.h"
-#include "exporter/core/stage_event.h"
+#include "exporter/core/fold/pipeline_state.h"
+#include "exporter/core/fold/stage_event.h"
 
 namespace pipeline_exporter {
 namespace {
 
-constexpr std::int64_t kT0 = 1'705'132'800'000;
+constexpr std::int64_t kDemoT0 = 1'705'132'800'000;
 
 // Feeds the scenario's rows, as the database would return them, into the real state.
 struct Harness {
@@ -43,7 +43,7 @@ struct Harness {
   }
   DemoScenario scenario;
   std::optional<PipelineState> state;
-  std::int64_t now = kT0;
+  std::int64_t now = kDemoT0;
   std::int64_t id = 0;
   std::set<std::string> types;
   int with_response = 0;
@@ -115,8 +115,8 @@ TEST(DemoScenarioTest, PausesResumesAndCancelsAsAPipelineWould) {
 TEST(DemoScenarioTest, SameSeedSameRows) {
   DemoScenario a(7, 1, 1.0), b(7, 1, 1.0);
   for (int i = 0; i < 50; ++i) {
-    const auto ra = a.Advance(100, kT0 + i * 100);
-    const auto rb = b.Advance(100, kT0 + i * 100);
+    const auto ra = a.Advance(100, kDemoT0 + i * 100);
+    const auto rb = b.Advance(100, kDemoT0 + i * 100);
     ASSERT_EQ(ra.size(), rb.size());
     for (std::size_t j = 0; j < ra.size(); ++j) {
       EXPECT_EQ(ra[j].event_type, rb[j].event_type);

@@ -12,8 +12,8 @@
 #include <mutex>
 #include <vector>
 
-#include "exporter/core/clock.h"
 #include "exporter/source/schema_bootstrap.h"
+#include "exporter/util/clock.h"
 #include "tests/e2e/database_server.h"
 #include "tests/fakes/wait.h"
 
