@@ -8,7 +8,8 @@
 #     benchmark (figures printed, not asserted) and the Debian package made from it,
 #     installed, run and purged (scripts/package-test.sh, root);
 #   - a short run of every libFuzzer target.
-# Each check runs once, under the sanitizers where it runs C++ of ours. The time of each phase
+# Each check runs once, under the sanitizers where it runs C++ of ours; the package is made of
+# the optimised build. The time of each phase
 # and of the whole is printed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,8 +26,10 @@ phase() {
 phase "install"
 # The sanitized build: line tables only (-g1) are enough for ASan's stack traces and much
 # cheaper to compile than full debug information.
+# Its ctest packs the optimised build's binary (package_tests).
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPIPELINE_EXPORTER_SANITIZE=ON \
-  -DPIPELINE_EXPORTER_BENCHMARKS=OFF -DCMAKE_CXX_FLAGS=-Werror -DCMAKE_CXX_FLAGS_DEBUG=-g1 >/dev/null
+  -DPIPELINE_EXPORTER_BENCHMARKS=OFF -DCMAKE_CXX_FLAGS=-Werror -DCMAKE_CXX_FLAGS_DEBUG=-g1 \
+  "-DPIPELINE_EXPORTER_PACKAGE_TREE=$PWD/build" >/dev/null
 cmake --build build-asan -j2 --target pipeline_exporter unit_tests e2e_tests
 phase "ASan build"
 # The browser tests' one npm package (playwright-core; the browser is Debian's chromium), the
@@ -36,24 +39,22 @@ npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 npm ci --prefix tests/grafana --no-audit --no-fund --loglevel=error
 npm ci --prefix tests/kubernetes --no-audit --no-fund --loglevel=error
 phase "npm ci"
-# The optimised build: what ships and what the benchmarks measure. Without -g (the package
-# is stripped anyway); `cmake --build build` without targets builds the tests too.
+# The optimised build: what ships and what the benchmarks measure; the exporter and the
+# benchmarks only (the tests run against the sanitized build). Without -g: the package is
+# stripped anyway.
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS=-Werror \
   "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -DNDEBUG" >/dev/null
 cmake --build build -j2 --target pipeline_exporter core_bench memory_bench latency_bench system_bench
 phase "build"
 ./scripts/bench.sh --quick || echo "warning: the benchmark smoke run failed (figures above are incomplete)"
 phase "benchmark smoke run"
-ctest --test-dir build --output-on-failure -R '^package_tests$'
-phase "package test"
 # libFuzzer targets (clang, ASan + UBSan), each for a bounded time from the seed corpus.
 ./scripts/fuzz.sh "${PE_FUZZ_SECONDS:-20}"
 phase "fuzz"
-# Everything else, against the sanitized build: independent tests two at a time, the long
-# ones (browser, Python, Prometheus) started first.
+# Every test, against the sanitized build (and the package of the optimised one): independent
+# tests two at a time, the long ones (package, browser, Python) started first.
 status=0
-ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build-asan -j2 --output-on-failure \
-  -E '^package_tests$' || status=$?
+ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build-asan -j2 --output-on-failure || status=$?
 phase "tests"
 echo "test.sh: $(( $(date +%s) - begin )) s in all (${phases[*]})"
 exit $status
