@@ -12,6 +12,9 @@ build=$(cd "${1:?usage: package-test.sh BUILD_DIR}" && pwd)
 work=$(mktemp -d)
 exporter_pid=
 fail() { echo "package-test: FAILED: $*" >&2; exit 1; }
+# Each step's time, in the test's output (ctest keeps it in Testing/Temporary/LastTest.log).
+step_start=$(date +%s)
+step() { local now; now=$(date +%s); echo "package-test: $1 ($(( now - step_start )) s)"; step_start=$now; }
 root=()
 if [ "$(id -u)" != 0 ]; then
   sudo -n true 2>/dev/null || fail "dpkg -i needs root: run the test command as root, or with sudo that asks no password"
@@ -34,6 +37,7 @@ fi
 # cpack itself, not the `package` target: that one builds `all` first (the tests too).
 [ -x "$build/pipeline_exporter" ] || fail "$build/pipeline_exporter is not built"
 (cd "$build" && cpack -G DEB --config CPackConfig.cmake) >"$work/cpack.log" 2>&1 || { cat "$work/cpack.log"; fail "cpack"; }
+step "cpack"
 deb=$(ls "$build"/pipeline-exporter_*_*.deb)
 echo "package-test: $(basename "$deb"), $(stat -c %s "$deb") bytes"
 
@@ -70,8 +74,10 @@ version=$(dpkg-deb -f "$deb" Version)
 lintian --tag-display-limit 0 "$deb" >"$work/lintian" 2>&1 || true
 grep -v 'running with root privileges' "$work/lintian" || true
 if grep -q '^E: ' "$work/lintian"; then fail "lintian reported errors"; fi
+step "lintian"
 
 "${root[@]}" dpkg -i "$deb" >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log"; fail "dpkg -i"; }
+step "dpkg -i"
 installed=$(/usr/bin/pipeline_exporter --version)
 case "$installed" in *"version $version "*) ;; *) fail "--version says '$installed', the package $version" ;; esac
 systemd-analyze verify /lib/systemd/system/pipeline_exporter.service \
@@ -99,6 +105,7 @@ grep -q '^pipeline_exporter_db_up{pipeline="default"} 1$' "$work/metrics" ||
 "${root[@]}" kill "$exporter_pid"
 wait "$exporter_pid" || fail "the exporter did not stop cleanly on SIGTERM"
 exporter_pid=
+step "the installed exporter served /metrics"
 # The prune the timer runs, with the unit's default arguments, on the installed configuration.
 "${root[@]}" sh -c 'cd /var/lib/pipeline_exporter && /usr/bin/pipeline_exporter prune \
   --config.file=/etc/pipeline_exporter/exporter.yml --older-than=30d --keep-batches=10' \
@@ -111,6 +118,7 @@ echo "# edited by the operator" | "${root[@]}" tee -a /etc/pipeline_exporter/exp
 "${root[@]}" dpkg -i "$deb" >"$work/dpkg2.log" 2>&1 || { cat "$work/dpkg2.log"; fail "dpkg -i over itself"; }
 grep -q "edited by the operator" /etc/pipeline_exporter/exporter.yml || fail "reinstall lost the edit"
 
+step "prune and the upgrade"
 "${root[@]}" dpkg -r pipeline-exporter >/dev/null || fail "dpkg -r"
 [ ! -e /usr/bin/pipeline_exporter ] || fail "dpkg -r left the binary"
 [ -f /etc/pipeline_exporter/exporter.yml ] || fail "dpkg -r removed the configuration"
