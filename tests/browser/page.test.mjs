@@ -94,19 +94,19 @@ test('the page loads with the current batch', async () => {
 test('a new row shows up in its card and moves the progress bar within 2 s', async () => {
   const page = await openPage();
   await page.waitForFunction(() =>
-    document.querySelector('.card[data-stage="stt"] [data-k="processed"]').textContent === '2 / 10');
+    document.querySelector('.card[data-stage="stt"] [data-k="processed"]')?.textContent === '2 / 10');
   const widthBefore = await page.$eval('.card[data-stage="stt"] .fill', (e) => e.style.width);
   const started = Date.now();
   insert({ batchId: 2, stage: 'stt', eventType: 'file_complete', fileName: 'c.wav' });
   await page.waitForFunction(() =>
-    document.querySelector('.card[data-stage="stt"] [data-k="processed"]').textContent === '3 / 10',
+    document.querySelector('.card[data-stage="stt"] [data-k="processed"]')?.textContent === '3 / 10',
   null, { timeout: 2000 });
   await page.waitForFunction(() =>
     [...document.querySelectorAll('.card[data-stage="stt"] .recent li')].some((li) => li.textContent.includes('c.wav')),
   null, { timeout: 2000 });
   assert.ok(Date.now() - started < 2000);
   assert.equal(widthBefore, '20%');
-  await page.waitForFunction(() => document.querySelector('.card[data-stage="stt"] .fill').style.width === '30%',
+  await page.waitForFunction(() => document.querySelector('.card[data-stage="stt"] .fill')?.style.width === '30%',
     null, { timeout: 2000 });
   await page.close();
 });
@@ -127,7 +127,7 @@ test('the indicator shows a server restart and the page catches up without missi
     return ['during-1.wav', 'during-2.wav', 'after-1.wav'].every((n) => names.some((t) => t.includes(n)));
   }, null, { timeout: 5000 });
   await page.waitForFunction(() =>
-    document.querySelector('.card[data-stage="stt"] [data-k="processed"]').textContent === '6 / 10', null, { timeout: 5000 });
+    document.querySelector('.card[data-stage="stt"] [data-k="processed"]')?.textContent === '6 / 10', null, { timeout: 5000 });
   const recent = await page.$$eval('.card[data-stage="stt"] .recent li', (lis) => lis.map((li) => li.textContent));
   const dupes = recent.filter((t, i) => recent.indexOf(t) !== i);
   assert.deepEqual(dupes, []);
