@@ -48,7 +48,8 @@ phase "npm ci"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS=-Werror \
   "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -DNDEBUG" -DPIPELINE_EXPORTER_TESTS=ON \
   -DPIPELINE_EXPORTER_BENCHMARKS=ON -DCMAKE_SKIP_INSTALL_ALL_DEPENDENCY=ON >/dev/null
-cmake --build build -j2 --target pipeline_exporter core_bench memory_bench latency_bench system_bench
+cmake --build build -j2 --target pipeline_exporter packaging_files core_bench memory_bench \
+  latency_bench system_bench
 phase "build"
 ./scripts/bench.sh --quick || echo "warning: the benchmark smoke run failed (figures above are incomplete)"
 phase "benchmark smoke run"
