@@ -37,8 +37,15 @@ const models = {
 
 const variants = ['base', 'overlays/sqlite-pvc', 'overlays/postgresql', 'overlays/ha-pair'];
 
-// `kubectl kustomize DIR` → the objects, by kind (each kind once, but ConfigMap and Secret).
+// `kubectl kustomize DIR` → the objects, by kind (each kind once, but ConfigMap and Secret);
+// each variant is rendered once and shared by the tests (which only read it, or clone it).
+const rendered = new Map();
 function render(dir) {
+  if (!rendered.has(dir)) rendered.set(dir, renderOnce(dir));
+  return rendered.get(dir);
+}
+
+function renderOnce(dir) {
   const text = execFileSync('kubectl', ['kustomize', path.join(deploy, dir)], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
   const objects = YAML.parseAllDocuments(text).map((d) => d.toJS()).filter(Boolean);
   // Newer kustomize wraps a Secret's base64 over lines, which the API server's decoder skips.
